@@ -1,0 +1,44 @@
+"Trainer: resume equivalence, records, protocol labels, refusal to overwrite an interrupted run."
+import json
+import pytest
+from kdiffe.data import synthetic
+from kdiffe.train import fit, get_model
+
+def _cfg(**kw):
+    return get_model('lightgcn').config_class(epochs=4, dim=16, layers=2, batch_size=512, patience=0, **kw)
+
+def test_resume_equals_uninterrupted(tmp_path):
+    ds = synthetic(n_users=150, n_items=90)
+    full = fit('lightgcn', ds, _cfg(), device='cpu', out=tmp_path / 'a', progress=False)
+    part = fit('lightgcn', ds, _cfg(), device='cpu', out=tmp_path / 'b', progress=False, stop_after=2)
+    assert part['status'] == 'running' and len(part['epochs']) == 2
+    with pytest.raises(FileExistsError, match='--resume'):
+        fit('lightgcn', ds, _cfg(), device='cpu', out=tmp_path / 'b', progress=False)
+    done = fit('lightgcn', ds, _cfg(), device='cpu', out=tmp_path / 'b', progress=False, resume=True)
+    assert done['status'] == 'complete' and done['resumed_at'] == [2]
+    for a, b in zip(full['epochs'], done['epochs']):
+        assert a['val'] == b['val'] and a['test'] == b['test'] and a['loss'] == b['loss']
+    assert full['summary'] == done['summary']
+
+def test_record_contents_and_no_retraining(tmp_path):
+    ds = synthetic(n_users=100, n_items=60)
+    rec = fit('lightgcn', ds, _cfg(seed=3), device='cpu', out=tmp_path, progress=False)
+    path = tmp_path / ds.name / 'lightgcn' / f"{rec['run_id']}.json"
+    on_disk = json.loads(path.read_text())
+    for key in ('model', 'dataset', 'config', 'seed', 'git_commit', 'data_checksums', 'versions', 'hardware', 'epochs', 'summary'):
+        assert key in on_disk, key
+    assert on_disk['seed'] == 3 and on_disk['config']['seed'] == 3
+    e = on_disk['epochs'][0]
+    assert {'val', 'test', 'seconds', 'loss'} <= set(e) and 'recall@20' in e['val'] and 'ndcg@20' in e['test']
+    s = on_disk['summary']
+    assert set(s['H']) >= {'epoch', 'val', 'test'} and set(s['P']) >= {'epoch', 'test'}
+    assert not list(path.parent.glob('*.ckpt.pt'))                       # checkpoint removed once complete
+    again = fit('lightgcn', ds, _cfg(seed=3), device='cpu', out=tmp_path, progress=False)
+    assert again['started'] == rec['started']                             # read back, not retrained
+
+def test_early_stopping_stops(tmp_path):
+    ds = synthetic(n_users=100, n_items=60)
+    cfg = get_model('lightgcn').config_class(epochs=200, dim=8, layers=1, batch_size=512, patience=2, lr=0.05)
+    rec = fit('lightgcn', ds, cfg, device='cpu', out=tmp_path, progress=False)
+    assert rec['stop_reason'] == 'early stopping' and len(rec['epochs']) < 200
+    assert rec['summary']['H']['epoch'] == len(rec['epochs']) - 3
