@@ -2,7 +2,7 @@
 # The GPU check and full-size run, as one script for a lent GPU machine (see README "GPU").
 # Usage (repository root, data under $DATA_DIR/tiktok): OUT=outdir DATA_DIR=dir bash tests/device_run.sh
 set -u
-export PYTHONPATH=$PWD PYTHONUNBUFFERED=1
+export PYTHONPATH=$PWD PYTHONUNBUFFERED=1 KDIFFE_GIT_COMMIT=${KDIFFE_GIT_COMMIT:-unknown}
 OUT=${OUT:-gpu_out}; DATA_DIR=${DATA_DIR:-dev_out/data}; LIMIT=${LIMIT:-520}
 mkdir -p "$OUT/r"
 nvidia-smi --query-gpu=name,memory.total --format=csv
