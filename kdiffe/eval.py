@@ -12,15 +12,15 @@ import scipy.sparse as sp
 import torch
 
 # %% auto #0
-__all__ = ['top_k_stable', 'TopKMetrics', 'evaluate']
+__all__ = ['dense_rows', 'top_k_stable', 'TopKMetrics', 'evaluate']
 
 # %% ../nbs/05_eval.ipynb #ad9311a8
-def _dense_rows(m: sp.csr_matrix, rows: np.ndarray, device) -> torch.Tensor:
-    "Rows of a CSR matrix as a dense bool tensor (one batch only)."
+def dense_rows(m: sp.csr_matrix, rows: np.ndarray, device, dtype=torch.bool) -> torch.Tensor:
+    "Rows of a binary CSR matrix as a dense tensor (one batch only): True / 1.0 where the matrix is non-zero."
     sub = m[rows]
-    out = torch.zeros(sub.shape, dtype=torch.bool, device=device)
+    out = torch.zeros(sub.shape, dtype=dtype, device=device)
     r = np.repeat(np.arange(len(rows)), np.diff(sub.indptr))
-    out[torch.from_numpy(r).to(device), torch.from_numpy(sub.indices.astype(np.int64)).to(device)] = True
+    out[torch.from_numpy(r).to(device), torch.from_numpy(sub.indices.astype(np.int64)).to(device)] = 1
     return out
 
 def top_k_stable(scores: torch.Tensor, k: int) -> torch.Tensor:
@@ -92,6 +92,6 @@ def evaluate(score_fn: Callable[[torch.Tensor], torch.Tensor],  # users (LongTen
     for lo in range(0, len(users), batch_size):
         rows = users[lo:lo + batch_size]
         scores = score_fn(torch.from_numpy(rows).to(device)).float()
-        scores = scores.masked_fill(_dense_rows(mask, rows, scores.device), float('-inf'))
-        acc.update(scores, _dense_rows(heldout, rows, scores.device))
+        scores = scores.masked_fill(dense_rows(mask, rows, scores.device), float('-inf'))
+        acc.update(scores, dense_rows(heldout, rows, scores.device))
     return acc.compute()

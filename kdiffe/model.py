@@ -17,6 +17,7 @@ from torch import nn
 from .contrastive import bpr_loss, info_nce
 from .data import Dataset
 from .diffusion import Denoiser, NoiseSchedule, diffusion_loss, guided_sample, modality_graph, regenerate_kg
+from .eval import dense_rows
 from .encoder import RGAT, MultimodalEncoder, propagate_once
 from .rwr import SparseOperator, attention_matrix, normalized_adjacency
 from .train import Recommender, TrainConfig, register
@@ -96,12 +97,6 @@ def sample_kg_edges(kg: np.ndarray, per_head: int, rng: np.random.Generator) -> 
     return k[rank < per_head]
 
 # %% ../nbs/06_model.ipynb #cc48f0d3
-def _rows_dense(m: sp.csr_matrix, rows: np.ndarray, device) -> torch.Tensor:
-    sub = m[rows].tocoo()
-    out = torch.zeros(sub.shape, device=device)
-    out[torch.from_numpy(sub.row.astype(np.int64)).to(device), torch.from_numpy(sub.col.astype(np.int64)).to(device)] = torch.from_numpy(sub.data.astype(np.float32)).to(device)
-    return out
-
 def _kg_tensors(triples: np.ndarray, device) -> tuple:
     t = torch.from_numpy(np.ascontiguousarray(triples)).to(device)
     return t[:, 0], t[:, 2], t[:, 1]          # head, tail, relation
@@ -196,7 +191,7 @@ class KDiffE(Recommender):
             total = 0.0
             for lo in range(0, self.n_users, c.denoiser_batch):
                 rows = users[lo:lo + c.denoiser_batch]
-                x0 = _rows_dense(self.train_csr, rows, dev)
+                x0 = dense_rows(self.train_csr, rows, dev, torch.float32)
                 rt = torch.from_numpy(rows).to(dev)
                 target = x0 @ E_I
                 loss = 0
@@ -215,7 +210,7 @@ class KDiffE(Recommender):
             ents = torch.randperm(self.n_entities).numpy(); total = 0.0
             for lo in range(0, self.n_entities, c.denoiser_batch):
                 rows = ents[lo:lo + c.denoiser_batch]; rt = torch.from_numpy(rows).to(dev)
-                x0 = _rows_dense(self.kg_rows, rows, dev)
+                x0 = dense_rows(self.kg_rows, rows, dev, torch.float32)
                 diff, x0_hat = diffusion_loss(self.schedule, self.kg_denoiser, x0, self._guidance(rt, 'kg', True))
                 loss = diff.mean() + c.e_loss * (x0_hat[:, :self.n_items] @ RtE - E_ent[rt]).pow(2).mean()
                 self._opts['denoiser_kg'].zero_grad(set_to_none=True); loss.backward(); self._opts['denoiser_kg'].step()
@@ -235,7 +230,7 @@ class KDiffE(Recommender):
             picked = {m: [] for m in self.modalities}
             for lo in range(0, self.n_users, c.denoiser_batch):
                 rows = np.arange(lo, min(self.n_users, lo + c.denoiser_batch)); rt = torch.from_numpy(rows).to(dev)
-                x0 = _rows_dense(self.train_csr, rows, dev)
+                x0 = dense_rows(self.train_csr, rows, dev, torch.float32)
                 g = self._guidance(rt, 'modality', False)
                 for m in self.modalities:
                     picked[m].append(torch.topk(guided_sample(self.schedule, self.modality_denoisers[m], x0, g), c.q, 1).indices.cpu())
@@ -247,7 +242,7 @@ class KDiffE(Recommender):
             tails = []
             for lo in range(0, self.n_entities, c.denoiser_batch):
                 rows = np.arange(lo, min(self.n_entities, lo + c.denoiser_batch)); rt = torch.from_numpy(rows).to(dev)
-                x = guided_sample(self.schedule, self.kg_denoiser, _rows_dense(self.kg_rows, rows, dev), self._guidance(rt, 'kg', False))
+                x = guided_sample(self.schedule, self.kg_denoiser, dense_rows(self.kg_rows, rows, dev, torch.float32), self._guidance(rt, 'kg', False))
                 tails.append(torch.topk(x, c.q, 1).indices.cpu())
             t = torch.cat(tails).numpy().ravel(); h = np.repeat(np.arange(self.n_entities), c.q)
             new = regenerate_kg(h, t, self.kg, c.keep_rate)
