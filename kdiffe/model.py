@@ -63,6 +63,9 @@ class KDiffEConfig(TrainConfig):
     guidance: str = 'official'      # QUIRK 2: 'official' | 'paper' | 'none'
     separate_kg_tails: bool = False # QUIRK 3: official lets KG tail ids collide with item ids
     bpr_divide_by_batch_size: bool = True  # QUIRK 5: official divides the BPR sum by the configured batch size
+    train_on_original_kg: bool = True  # QUIRK: official calls model(adj, generatedKG), which binds the KG to the
+                                       # `mess_dropout` argument: training encodes the original (sampled) KG and the
+                                       # regenerated KG is used only at test time. False: train on the regenerated KG
     kg_diffusion: bool = True       # ablation: False = original KG in the knowledge-aware view
     kg_contrast: bool = True        # ablation: False = no original-vs-regenerated KG InfoNCE term
     modality_views: bool = True     # ablation: False = no multimodal view, no modality diffusion
@@ -259,7 +262,7 @@ class KDiffE(Recommender):
 
     def loss(self, users, pos, neg):
         c, U = self.config, self.n_users
-        main = self.knowledge_view(self.generated_kg, True)
+        main = self.knowledge_view(self.original_kg if c.train_on_original_kg else self.generated_kg, True)
         mm = self.multimodal_view()
         def score(v, items): return (v[users] * v[U + items]).sum(1)
         s_pos, s_neg = score(main, pos), score(main, neg)
