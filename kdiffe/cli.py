@@ -13,7 +13,8 @@ from pathlib import Path
 from . import data as kdata
 
 # %% auto #0
-__all__ = ['load_dataset', 'build_config', 'cmd_train', 'cmd_data', 'parser', 'main']
+__all__ = ['load_dataset', 'build_config', 'cmd_train', 'cmd_data', 'bench_attention', 'bench_epochs', 'cmd_bench', 'parser',
+           'main']
 
 # %% ../nbs/10_cli.ipynb #831b1a3f
 def load_dataset(name: str, data_dir: str | None, trust_pickle: bool = False, modalities=None):
@@ -75,6 +76,54 @@ def cmd_data(a):
         for f, s in st.items(): print(f"{f:24s} {s}")
         if any(s == 'MISMATCH' for s in st.values()): sys.exit(1)
 
+def _bench_path(out, name):
+    import time as _t
+    Path(out).mkdir(parents=True, exist_ok=True)
+    return Path(out) / f"{name}-{_t.strftime('%Y%m%dT%H%M%S')}.json"     # timestamped: never overwrites
+
+def bench_attention(train, walk_length: int, walks: int, variant: str = 'official', seed: int = 0) -> dict:
+    "Seconds and peak RSS of building S (run in a fresh process: peak RSS is per process)."
+    import time as _t
+    from kdiffe.rwr import attention_matrix
+    from kdiffe.train import peak_rss_mb
+    t0 = _t.perf_counter(); S = attention_matrix(train, walk_length, walks, variant=variant, seed=seed)
+    return {'seconds': _t.perf_counter() - t0, 'peak_rss_mb': peak_rss_mb(), 'nnz': int(S.nnz),
+            'walk_length': walk_length, 'walks': walks, 'variant': variant}
+
+def bench_epochs(model: str, data, config, epochs: int = 3, device=None) -> dict:
+    "Seconds per epoch (median) and per phase, and peak RSS, of `epochs` training epochs (no record kept)."
+    import statistics, tempfile
+    from kdiffe.train import fit, peak_rss_mb
+    with tempfile.TemporaryDirectory() as tmp:
+        rec = fit(model, data, config.replace(epochs=epochs, patience=0), device=device, out=tmp, progress=False, checkpoint=False)
+    phases = sorted({k for e in rec['epochs'] for k in e['seconds']})
+    return {'epoch_seconds_median': statistics.median(e['seconds']['total'] for e in rec['epochs']),
+            'epoch_seconds': [e['seconds']['total'] for e in rec['epochs']],
+            'phase_seconds': {k: statistics.median(e['seconds'].get(k, 0.0) for e in rec['epochs']) for k in phases},
+            'peak_rss_mb': peak_rss_mb(), 'hardware': rec['hardware'], 'versions': rec['versions'],
+            'git_commit': rec['git_commit'], 'config': rec['config'], 'data_checksums': rec['data_checksums']}
+
+def cmd_bench(a):
+    import json as _json
+    from kdiffe.train import set_threads, git_commit, hardware, versions
+    set_threads(a.threads)
+    ds = load_dataset(a.dataset, a.data_dir, a.trust_pickle)
+    if a.what == 'attention':
+        cfg = build_config('kdiffe', a.dataset, a.preset)
+        res = {'benchmark': 'attention', 'dataset': ds.name, 'preset': a.preset or a.dataset,
+               **bench_attention(ds.train, cfg.walk_length, cfg.walks, cfg.walk_variant, cfg.seed),
+               'hardware': hardware('cpu'), 'versions': versions(), 'git_commit': git_commit(),
+               'data_checksums': ds.checksums}
+    else:
+        cfg = build_config(a.model, a.dataset, a.preset, sets=_parse_sets(a.set))
+        res = {'benchmark': 'epoch', 'model': a.model, 'preset': a.preset or a.dataset, 'dataset': ds.name,
+               **bench_epochs(a.model, ds, cfg, a.epochs, a.device)}
+    path = _bench_path(a.out, f"{res['benchmark']}-{res.get('model', 'S')}-{ds.name}")
+    path.write_text(_json.dumps(res, indent=1, default=str))
+    show = {k: v for k, v in res.items() if k in ('seconds', 'epoch_seconds_median', 'phase_seconds', 'peak_rss_mb', 'epoch_seconds')}
+    print(_json.dumps(show, indent=1, default=lambda x: round(x, 2)))
+    print(f"written: {path}")
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='kdiffe', description='Reproducible KDiffE and baselines.')
     sub = p.add_subparsers(dest='command', required=True)
@@ -95,6 +144,13 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument('--trust-pickle', action='store_true', help='unpickle files whose checksum is not registered')
     t.add_argument('--no-progress', action='store_true')
     t.set_defaults(func=cmd_train)
+    b = sub.add_parser('bench', help='benchmark: seconds and peak memory of S or of training epochs (JSON under --out)')
+    b.add_argument('what', choices=['attention', 'epoch'])
+    b.add_argument('--model', default='kdiffe'); b.add_argument('--dataset', default='synthetic'); b.add_argument('--data-dir')
+    b.add_argument('--preset'); b.add_argument('--epochs', type=int, default=3); b.add_argument('--device')
+    b.add_argument('--threads', type=int); b.add_argument('--out', default='results/bench')
+    b.add_argument('--set', action='append', metavar='FIELD=VALUE'); b.add_argument('--trust-pickle', action='store_true')
+    b.set_defaults(func=cmd_bench)
     d = sub.add_parser('data', help='inspect, download or verify datasets')
     dsub = d.add_subparsers(dest='action', required=True)
     i = dsub.add_parser('info', help='statistics table'); i.add_argument('dir'); i.add_argument('--name')

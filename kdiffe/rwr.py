@@ -13,7 +13,7 @@ import scipy.sparse as sp
 import torch
 
 # %% auto #0
-__all__ = ['SparseOperator', 'bipartite_adjacency', 'normalized_adjacency', 'attention_matrix']
+__all__ = ['SparseOperator', 'bipartite_adjacency', 'normalized_adjacency', 'walk_visits', 'attention_matrix']
 
 # %% ../nbs/01_rwr.ipynb #cae0c7d1
 class _SparseMatMul(torch.autograd.Function):
@@ -97,6 +97,29 @@ def _walk(indptr, indices, starts, steps, variant, restart, rng):
         return np.nonzero(valid)[0], visits[valid]
     raise ValueError(f"variant must be 'official' or 'rwr', got {variant!r}")
 
+def walk_visits(train: sp.spmatrix, walk_length: int, walks: int, variant: str = 'official', restart: float = 0.15,
+                seed: int = 0, budget: int = 2_000_000):
+    """Yield blocks of (owner, visited node, edge index) for all walks, grouped by owner node.
+
+    Every training edge e = (u, v) (CSR order of R) starts `walks` walks at u and `walks` at v; a walk's visits
+    belong to its start node (the owner). Blocks hold whole owners, at most ~`budget` walker-steps each, so the
+    visit sets of a block's owners are complete within the block."""
+    rng = np.random.default_rng(seed)
+    R = sp.csr_matrix(train); R.sum_duplicates(); R.eliminate_zeros()
+    U = R.shape[0]
+    A = bipartite_adjacency(R); indptr, indices = A.indptr, A.indices.astype(np.int64)
+    eu = np.repeat(np.arange(U), np.diff(R.indptr)); ev = R.indices.astype(np.int64) + U
+    E = len(eu)
+    owner = np.concatenate([eu, ev]); edge = np.concatenate([np.arange(E), np.arange(E)])
+    order = np.argsort(owner, kind='stable'); owner, edge = owner[order], edge[order]
+    per_block = max(1, budget // max(1, walks * walk_length))          # incidences per block
+    bounds = np.searchsorted(owner, owner[np.arange(0, len(owner), per_block)], side='left')   # never split an owner
+    bounds = np.unique(np.r_[bounds, len(owner)])
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        starts = np.repeat(owner[lo:hi], walks); e_idx = np.repeat(edge[lo:hi], walks)
+        wid, node = _walk(indptr, indices, starts, walk_length, variant, restart, rng)
+        yield starts[wid], node, e_idx[wid]
+
 def attention_matrix(train: sp.spmatrix,          # users x items training matrix R
                      walk_length: int = 130,      # M: steps per walk
                      walks: int = 6,              # R: walks per endpoint per edge
@@ -105,36 +128,30 @@ def attention_matrix(train: sp.spmatrix,          # users x items training matri
                      restart: float = 0.15,       # restart probability of the 'rwr' variant
                      accumulate: bool = True,     # official: visit sets grow in edge order; False: final sets
                      seed: int = 0,               # seed of the walks
-                     chunk_edges: int | None = None,  # edges per batch of walkers (memory knob)
+                     budget: int = 2_000_000,     # walker-steps per block (memory knob)
                      ) -> sp.csr_matrix:
     "The attention-aware matrix S, (U+I) x (U+I), symmetric, non-zero only on training edges, values in [0, eps]."
-    rng = np.random.default_rng(seed)
     R = sp.csr_matrix(train); R.sum_duplicates(); R.eliminate_zeros()
     U, I = R.shape; N = U + I
-    A = bipartite_adjacency(R)
     eu = np.repeat(np.arange(U), np.diff(R.indptr)); ev = R.indices.astype(np.int64) + U
     E = len(eu)
-    chunk = chunk_edges or max(1, 4_000_000 // max(1, 2 * walks * walk_length))
-    keys, first = np.empty(0, np.int64), np.empty(0, np.int64)     # (node * N + visited) -> first edge index
-    for lo in range(0, E, chunk):
-        hi = min(E, lo + chunk)
-        e_idx = np.repeat(np.arange(lo, hi), 2 * walks)
-        owner = np.where(np.tile(np.r_[np.zeros(walks, bool), np.ones(walks, bool)], hi - lo), ev[e_idx], eu[e_idx])
-        wid, node = _walk(A.indptr, A.indices.astype(np.int64), owner, walk_length, variant, restart, rng)
-        k = np.concatenate([keys, owner[wid] * N + node]); f = np.concatenate([first, e_idx[wid]])
-        order = np.lexsort((f, k)); k, f = k[order], f[order]
-        uniq = np.r_[True, k[1:] != k[:-1]]
-        keys, first = k[uniq], f[uniq]
-    V = sp.csr_matrix(((first + 1).astype(np.float64), (keys // N, keys % N)), shape=(N, N))
+    rows, cols, firsts = [], [], []
+    for own, node, e in walk_visits(R, walk_length, walks, variant, restart, seed, budget):
+        key = own * N + node
+        o = np.lexsort((e, key)); key, e = key[o], e[o]
+        first = np.r_[True, key[1:] != key[:-1]]                     # earliest edge that produced each pair
+        rows.append((key[first] // N).astype(np.int32)); cols.append((key[first] % N).astype(np.int32))
+        firsts.append((e[first] + 1).astype(np.int32))
+    V = sp.csr_matrix((np.concatenate(firsts), (np.concatenate(rows), np.concatenate(cols))), shape=(N, N))
+    del rows, cols, firsts
     vals = np.empty(E)
-    for lo in range(0, E, 65536):
-        hi = min(E, lo + 65536); thr = np.arange(lo, hi) + 1.0
+    step = max(1, 20_000_000 // max(1, V.nnz // N + 1) // 4)          # edges per Jaccard chunk
+    for lo in range(0, E, step):
+        hi = min(E, lo + step); thr = np.arange(lo, hi) + 1
         Bu, Bv = V[eu[lo:hi]], V[ev[lo:hi]]
-        if accumulate:
-            for B in (Bu, Bv):
-                B.data = (B.data <= np.repeat(thr, np.diff(B.indptr))).astype(np.float64); B.eliminate_zeros()
-        else:
-            Bu.data[:] = 1.0; Bv.data[:] = 1.0
+        for B in (Bu, Bv):
+            B.data = ((B.data <= np.repeat(thr, np.diff(B.indptr))) if accumulate else np.ones_like(B.data, bool)).astype(np.float32)
+            B.eliminate_zeros()
         inter = np.asarray(Bu.multiply(Bv).sum(1)).ravel()
         union = np.diff(Bu.indptr) + np.diff(Bv.indptr) - inter
         vals[lo:hi] = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
