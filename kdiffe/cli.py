@@ -13,8 +13,8 @@ from pathlib import Path
 from . import data as kdata
 
 # %% auto #0
-__all__ = ['load_dataset', 'build_config', 'cmd_train', 'cmd_data', 'bench_attention', 'bench_epochs', 'cmd_bench', 'parser',
-           'main']
+__all__ = ['load_dataset', 'build_config', 'cmd_train', 'cmd_data', 'bench_attention', 'bench_epochs', 'cmd_bench',
+           'cmd_reproduce', 'parser', 'main']
 
 # %% ../nbs/10_cli.ipynb #831b1a3f
 def load_dataset(name: str, data_dir: str | None, trust_pickle: bool = False, modalities=None):
@@ -124,6 +124,18 @@ def cmd_bench(a):
     print(_json.dumps(show, indent=1, default=lambda x: round(x, 2)))
     print(f"written: {path}")
 
+def cmd_reproduce(a):
+    from kdiffe.experiments import reproduce
+    from kdiffe.train import set_threads
+    set_threads(a.threads)
+    smoke = a.preset == 'smoke'
+    results = a.results_dir or ('results/smoke' if smoke else 'results')      # smoke never touches the real records
+    out = a.out_dir or ('figures/smoke' if smoke else 'figures')
+    done = reproduce(a.preset, a.data_dir, results, out, run_missing=True if a.run_missing else None,
+                     notebooks=a.notebooks, executor=a.executor, progress=not a.no_progress)
+    for p in done: print(f"executed {p}")
+    print(f"tables and figures in {out}/")
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='kdiffe', description='Reproducible KDiffE and baselines.')
     sub = p.add_subparsers(dest='command', required=True)
@@ -151,6 +163,15 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument('--threads', type=int); b.add_argument('--out', default='results/bench')
     b.add_argument('--set', action='append', metavar='FIELD=VALUE'); b.add_argument('--trust-pickle', action='store_true')
     b.set_defaults(func=cmd_bench)
+    r = sub.add_parser('reproduce', help='execute the experiment notebooks (papermill): tables and figures from run records')
+    r.add_argument('--preset', default='smoke', choices=['smoke', 'paper'], help='smoke: synthetic data, tiny runs; paper: real data')
+    r.add_argument('--data-dir'); r.add_argument('--results-dir', help='run records (default results/, or results/smoke)')
+    r.add_argument('--out-dir', help='tables and figures (default figures/, or figures/smoke)')
+    r.add_argument('--run-missing', action='store_true', help='train planned runs without a record (always on for smoke)')
+    r.add_argument('--notebooks', nargs='+', help='subset of the experiment notebooks')
+    r.add_argument('--executor', default='local', choices=['local', 'ray']); r.add_argument('--threads', type=int)
+    r.add_argument('--no-progress', action='store_true')
+    r.set_defaults(func=cmd_reproduce)
     d = sub.add_parser('data', help='inspect, download or verify datasets')
     dsub = d.add_subparsers(dest='action', required=True)
     i = dsub.add_parser('info', help='statistics table'); i.add_argument('dir'); i.add_argument('--name')

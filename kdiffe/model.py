@@ -205,7 +205,7 @@ class KDiffE(Recommender):
                 for m in self.modalities: self._opts[f'denoiser_{m}'].zero_grad(set_to_none=True)
                 loss.backward()
                 for m in self.modalities: self._opts[f'denoiser_{m}'].step()
-                total += float(loss)
+                total += float(loss.detach())
             out['denoiser_modality_loss'] = total
         t1 = time.perf_counter()
         if c.kg_diffusion:
@@ -217,7 +217,7 @@ class KDiffE(Recommender):
                 diff, x0_hat = diffusion_loss(self.schedule, self.kg_denoiser, x0, self._guidance(rt, 'kg', True))
                 loss = diff.mean() + c.e_loss * (x0_hat[:, :self.n_items] @ RtE - E_ent[rt]).pow(2).mean()
                 self._opts['denoiser_kg'].zero_grad(set_to_none=True); loss.backward(); self._opts['denoiser_kg'].step()
-                total += float(loss)
+                total += float(loss.detach())
             out['denoiser_kg_loss'] = total
         t2 = time.perf_counter()
         self.regenerate()
