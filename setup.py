@@ -18,7 +18,7 @@ setuptools.setup(
     include_package_data=True,
     python_requires='>=' + cfg['min_python'],
     install_requires=requirements,
-    extras_require={'dev': dev_requirements, 'lab': ['jupyterlab>=4'], 'ray': ['ray[default]>=2.9']},
+    extras_require={'dev': dev_requirements, 'lab': ['jupyterlab>=4'], 'ray': ['ray>=2.9']},
     entry_points={'console_scripts': cfg['console_scripts'].split(), 'nbdev': [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
     zip_safe=False,
 )

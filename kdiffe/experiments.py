@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['PAPER_RESULTS', 'NAMES', 'EXPERIMENTS', 'read_records', 'variant_of', 'records_table', 'main_table', 'run_plan',
-           'sweep', 'style', 'plot_curves', 'save_figure', 'save_table', 'experiments_dir', 'reproduce']
+__all__ = ['PAPER_RESULTS', 'NAMES', 'ABLATIONS', 'SENSITIVITY', 'EXPERIMENTS', 'read_records', 'variant_of', 'records_table',
+           'main_table', 'run_plan', 'sweep', 'variants_plan', 'variants_table', 'sensitivity_variants', 'style',
+           'plot_curves', 'save_figure', 'save_table', 'experiments_dir', 'reproduce']
 
 # %% ../nbs/09_experiments.ipynb #64ecf7e4
 def read_records(results_dir: str | Path, complete_only: bool = False) -> list[dict]:
@@ -150,6 +151,54 @@ def sweep(model: str, dataset: str, base, grid: dict, seeds=(0,), tag: str = 'sw
     return out
 
 # %% ../nbs/09_experiments.ipynb #5c96f152
+#: KDiffE ablations (KDIFFE.md §4): name -> config overrides on the preset.
+ABLATIONS = {
+    'KDiffE (preset)': {},
+    'w/o S (eps = 0)': {'attention': 'none'},
+    'guidance: paper': {'guidance': 'paper'},
+    'guidance: none': {'guidance': 'none'},
+    'w/o KG diffusion': {'kg_diffusion': False},
+    'w/o KG contrast': {'kg_contrast': False},
+    'w/o modality views': {'modality_views': False},
+    'w/o constraint losses (e_loss = 0)': {'e_loss': 0.0},
+}
+
+#: Sensitivity axes: field -> values (the preset's value is among them or added).
+SENSITIVITY = {'eps': [0.3, 0.6, 0.9, 1.2], 'q': [1, 2, 3], 'e_loss': [0.1, 0.5, 0.7, 0.9], 'temp': [0.2, 0.5, 0.7, 1.0],
+               'steps': [5, 10, 20], 'ssl_reg': [1e-3, 1e-2, 1e-1]}
+
+def _same_config(rec_cfg: dict, cfg) -> bool:
+    want = json.loads(json.dumps(dataclasses.asdict(cfg), default=str))
+    return {k: v for k, v in rec_cfg.items() if k != 'seed'} == {k: v for k, v in want.items() if k != 'seed'}
+
+def variants_plan(model: str, dataset: str, base, variants: dict, seeds=(0,)) -> list[tuple]:
+    "Plan entries (tagged with the variant name) for every variant x seed."
+    return [(model, dataset, base.replace(seed=s, **over), {'variant': name}) for name, over in variants.items() for s in seeds]
+
+def variants_table(records: list[dict], model: str, dataset: str, base, variants: dict, k: int = 20) -> pd.DataFrame:
+    "Rows = variant names; H and P Recall/NDCG@k (mean ± std over seeds) of the records with exactly that config."
+    rows = []
+    for name, over in variants.items():
+        cfg = base.replace(**over)
+        recs = [r for r in records if r['model'] == model and r['dataset'] == dataset and r.get('status') == 'complete'
+                and _same_config(r['config'], cfg)]
+        t = records_table(recs, k)
+        row = {'variant': name, 'overrides': ', '.join(f'{a}={b}' for a, b in over.items()) or '-', 'seeds': len(recs)}
+        for proto in ('H', 'P'):
+            for m in ('recall', 'ndcg'):
+                row[f'{proto} {NAMES[m]}@{k}'] = _mean_std(t[f'{proto}_{m}@{k}']) if len(t) else 'no record'
+                row[f'_{proto}_{m}'] = t[f'{proto}_{m}@{k}'].mean() if len(t) else np.nan
+        rows.append(row)
+    return pd.DataFrame(rows).set_index('variant')
+
+def sensitivity_variants(base, axes: dict = SENSITIVITY) -> dict:
+    "One variant per (field, value), named 'field=value'."
+    out = {}
+    for field, values in axes.items():
+        for v in sorted(set(values) | {getattr(base, field)}): out[f'{field}={v}'] = {field: v}
+    return out
+
+# %% ../nbs/09_experiments.ipynb #0a77a959
 def style():
     "Seaborn styling for paper-column figures."
     import seaborn as sns
@@ -183,8 +232,8 @@ def save_table(df: pd.DataFrame, out_dir: str | Path, name: str):
     (out / f"{name}.md").write_text(df.to_markdown(disable_numparse=True) + '\n')
     (out / f"{name}.tex").write_text(df.to_latex() if hasattr(df, 'to_latex') else '')
 
-# %% ../nbs/09_experiments.ipynb #7b30dccf
-EXPERIMENTS = ['datasets', 'main_table', 'curves', 'efficiency', 'attention']
+# %% ../nbs/09_experiments.ipynb #bb769fba
+EXPERIMENTS = ['datasets', 'main_table', 'ablation', 'sensitivity', 'curves', 'efficiency', 'attention']
 
 def experiments_dir() -> Path:
     "nbs/experiments of the source checkout (the notebooks are not part of the installed package)."
