@@ -132,7 +132,8 @@ def cmd_reproduce(a):
     results = a.results_dir or ('results/smoke' if smoke else 'results')      # smoke never touches the real records
     out = a.out_dir or ('figures/smoke' if smoke else 'figures')
     done = reproduce(a.preset, a.data_dir, results, out, run_missing=True if a.run_missing else None,
-                     notebooks=a.notebooks, executor=a.executor, progress=not a.no_progress)
+                     notebooks=a.notebooks, executor=a.executor, progress=not a.no_progress,
+                     readme=None if smoke or not Path('README.md').exists() else 'README.md')
     for p in done: print(f"executed {p}")
     print(f"tables and figures in {out}/")
 
