@@ -14,8 +14,8 @@ import torch.nn.functional as F
 from torch import nn
 
 # %% auto #0
-__all__ = ['NoiseSchedule', 'timestep_embedding', 'Denoiser', 'diffusion_loss', 'guided_sample', 'modality_graph',
-           'regenerate_kg']
+__all__ = ['NoiseSchedule', 'timestep_embedding', 'Denoiser', 'diffusion_loss', 'guided_sample', 'guided_sample_hidden',
+           'modality_graph', 'regenerate_kg']
 
 # %% ../nbs/03_diffusion.ipynb #336a4c1b
 class NoiseSchedule:
@@ -91,7 +91,30 @@ def guided_sample(schedule: NoiseSchedule, denoiser: Denoiser, x0: torch.Tensor,
         x = schedule.coef1[i].to(x.dtype) * denoiser(x, t, dropout=False) + schedule.coef2[i].to(x.dtype) * x
     return x
 
-# %% ../nbs/03_diffusion.ipynb #33b96f30
+# %% ../nbs/03_diffusion.ipynb #bcd33756
+@torch.no_grad()
+def guided_sample_hidden(schedule: NoiseSchedule, denoiser: Denoiser, x0: torch.Tensor,
+                         guidance: torch.Tensor | None = None) -> torch.Tensor:
+    "`guided_sample` computed in the denoiser's hidden space (exactly the same result up to rounding)."
+    n = x0.shape[1]
+    Wx, We, b1 = denoiser.inp.weight[:, :n], denoiser.inp.weight[:, n:], denoiser.inp.bias
+    Wo, bo = denoiser.out.weight, denoiser.out.bias
+    M = Wx @ Wo                                            # (hidden, hidden)
+    bo_x = bo @ Wx.T                                       # (hidden,)
+    x_start = x0 if guidance is None else x0 + guidance
+    z = x_start @ Wx.T
+    alpha, s = 1.0, 0.0
+    A = torch.zeros_like(z)
+    for i in reversed(range(schedule.steps)):
+        t = torch.full((1,), i, device=x0.device, dtype=torch.long)
+        e = denoiser.emb(timestep_embedding(t, denoiser.emb_dim)) @ We.T          # (1, hidden)
+        a = torch.tanh(z + e + b1)
+        c1, c2 = float(schedule.coef1[i]), float(schedule.coef2[i])
+        z = c2 * z + c1 * (a @ M.T + bo_x)
+        A = c2 * A + c1 * a; alpha = c2 * alpha; s = c2 * s + c1
+    return alpha * x_start + A @ Wo.T + s * bo
+
+# %% ../nbs/03_diffusion.ipynb #f1824c8c
 def modality_graph(users: np.ndarray, items: np.ndarray, n_users: int, n_items: int,
                    keep_rate: float = 1.0, generator: torch.Generator | None = None) -> sp.csr_matrix:
     "Normalised bipartite graph (+ self-loops) of the generated (user, item) edges, with random edge keeping."

@@ -16,7 +16,7 @@ from torch import nn
 
 from .contrastive import bpr_loss, info_nce
 from .data import Dataset
-from .diffusion import Denoiser, NoiseSchedule, diffusion_loss, guided_sample, modality_graph, regenerate_kg
+from .diffusion import Denoiser, NoiseSchedule, diffusion_loss, guided_sample_hidden, modality_graph, regenerate_kg
 from .eval import dense_rows
 from .encoder import RGAT, MultimodalEncoder, propagate_once
 from .rwr import SparseOperator, attention_matrix, normalized_adjacency
@@ -227,7 +227,7 @@ class KDiffE(Recommender):
 
     @torch.no_grad()
     def regenerate(self):
-        "Modality graphs G_m from the top-q denoised items of every user; the KG from the top-q denoised tails."
+        "Modality graphs G_m from the top-q denoised items of every user; the KG from the top-q denoised tails (sampling in the hidden space, `03_diffusion`)."
         c, dev = self.config, self.device
         if self.modalities:
             picked = {m: [] for m in self.modalities}
@@ -236,7 +236,7 @@ class KDiffE(Recommender):
                 x0 = dense_rows(self.train_csr, rows, dev, torch.float32)
                 g = self._guidance(rt, 'modality', False)
                 for m in self.modalities:
-                    picked[m].append(torch.topk(guided_sample(self.schedule, self.modality_denoisers[m], x0, g), c.q, 1).indices.cpu())
+                    picked[m].append(torch.topk(guided_sample_hidden(self.schedule, self.modality_denoisers[m], x0, g), c.q, 1).indices.cpu())
             for m in self.modalities:
                 items = torch.cat(picked[m]).numpy().ravel()
                 users = np.repeat(np.arange(self.n_users), c.q)
@@ -245,7 +245,7 @@ class KDiffE(Recommender):
             tails = []
             for lo in range(0, self.n_entities, c.denoiser_batch):
                 rows = np.arange(lo, min(self.n_entities, lo + c.denoiser_batch)); rt = torch.from_numpy(rows).to(dev)
-                x = guided_sample(self.schedule, self.kg_denoiser, dense_rows(self.kg_rows, rows, dev, torch.float32), self._guidance(rt, 'kg', False))
+                x = guided_sample_hidden(self.schedule, self.kg_denoiser, dense_rows(self.kg_rows, rows, dev, torch.float32), self._guidance(rt, 'kg', False))
                 tails.append(torch.topk(x, c.q, 1).indices.cpu())
             t = torch.cat(tails).numpy().ravel(); h = np.repeat(np.arange(self.n_entities), c.q)
             new = regenerate_kg(h, t, self.kg, c.keep_rate)
