@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -17,7 +18,7 @@ from .rwr import SparseOperator, normalized_adjacency
 from .train import Recommender, TrainConfig, register
 
 # %% auto #0
-__all__ = ['LightGCNConfig', 'LightGCN', 'MFConfig', 'MF', 'popularity_scorer']
+__all__ = ['LightGCNConfig', 'LightGCN', 'MFConfig', 'MF', 'SGLConfig', 'SGL', 'popularity_scorer']
 
 # %% ../nbs/08_baselines.ipynb #3134f762
 @dataclass
@@ -88,6 +89,59 @@ class MF(Recommender):
         return lambda users: self.user(users) @ I.T
 
 # %% ../nbs/08_baselines.ipynb #f1861b02
+from .contrastive import info_nce
+
+@dataclass
+class SGLConfig(LightGCNConfig):
+    aug_type: str = 'ed'       # 'ed' edge dropout, 'nd' node dropout, 'rw' layer-wise edge dropout
+    ssl_ratio: float = 0.1     # dropout ratio rho of the augmented views
+    ssl_temp: float = 0.2      # InfoNCE temperature tau
+    ssl_reg: float = 0.1       # weight of the InfoNCE terms
+
+SGLConfig.presets = {'tiktok': {}, 'baby': {}, 'sports': {}, 'smoke': dict(epochs=3, dim=16, layers=2, batch_size=1024)}
+
+@register('sgl')
+class SGL(LightGCN):
+    "SGL (Wu et al., SIGIR 2021): LightGCN + InfoNCE between two stochastically augmented graph views."
+    config_class = SGLConfig
+
+    def __init__(self, data: Dataset, config: SGLConfig, device='cpu'):
+        if config.aug_type not in ('ed', 'nd', 'rw'): raise ValueError(f"aug_type must be ed/nd/rw, got {config.aug_type!r}")
+        super().__init__(data, config, device)
+        self.train_coo = data.train.tocoo()
+        self.views = None
+
+    def _dropped_graph(self) -> SparseOperator:
+        "Normalised adjacency of an augmented training graph (edge or node dropout with ratio rho)."
+        c, R = self.config, self.train_coo
+        if c.aug_type == 'nd':
+            keep_u = torch.rand(self.n_users).numpy() >= c.ssl_ratio; keep_i = torch.rand(self.n_items).numpy() >= c.ssl_ratio
+            keep = keep_u[R.row] & keep_i[R.col]
+        else:
+            keep = torch.rand(R.nnz).numpy() >= c.ssl_ratio
+        sub = sp.csr_matrix((R.data[keep], (R.row[keep], R.col[keep])), shape=R.shape)
+        return SparseOperator(normalized_adjacency(sub, self_loops=False), self.device, symmetric=True)
+
+    def before_epoch(self, epoch: int) -> dict:
+        layers = self.config.layers if self.config.aug_type == 'rw' else 1
+        self.views = [[self._dropped_graph() for _ in range(layers)] for _ in range(2)]
+        return {}
+
+    def propagate_on(self, graphs) -> torch.Tensor:
+        x = self.embedding.weight; total = x
+        for l in range(self.config.layers):
+            x = graphs[l % len(graphs)] @ x; total = total + x
+        return total / (self.config.layers + 1)
+
+    def loss(self, users, pos, neg):
+        terms = super().loss(users, pos, neg)
+        c, U = self.config, self.n_users
+        if self.views is None: self.before_epoch(0)
+        a, b = (self.propagate_on(v) for v in self.views)
+        terms['ssl'] = c.ssl_reg * (info_nce(a[:U], b[:U], users, c.ssl_temp) + info_nce(a[U:], b[U:], pos, c.ssl_temp))
+        return terms
+
+# %% ../nbs/08_baselines.ipynb #51445fce
 def popularity_scorer(data: Dataset, device='cpu'):
     "users -> the training popularity of every item, the same for every user."
     pop = torch.from_numpy(np.asarray(data.train.sum(0)).ravel().astype(np.float32)).to(device)
