@@ -272,6 +272,8 @@ def reproduce(preset: str = 'smoke',            # 'smoke' (synthetic, tiny) or '
     if preset == 'paper' and not data_dir: raise ValueError("--preset paper needs --data-dir (the real datasets)")
     run_missing = preset == 'smoke' if run_missing is None else run_missing
     out = Path(out_dir).resolve(); (out / 'notebooks').mkdir(parents=True, exist_ok=True)
+    import os, torch
+    os.environ['OMP_NUM_THREADS'] = str(torch.get_num_threads())   # kernels inherit this run's thread count
     params = dict(preset=preset, data_dir=str(Path(data_dir).resolve()) if data_dir else None,
                   results_dir=str(Path(results_dir).resolve()), out_dir=str(out), run_missing=run_missing, executor=executor)
     extra = {'main_table': {'readme': str(Path(readme).resolve())}} if readme else {}

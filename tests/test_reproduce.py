@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_reproduce_smoke(tmp_path):
     out, res = tmp_path / 'figures', tmp_path / 'results'
     p = subprocess.run([sys.executable, '-c', 'from kdiffe.cli import main; main()', 'reproduce', '--preset', 'smoke',
-                        '--out-dir', str(out), '--results-dir', str(res), '--threads', '2', '--no-progress'],
+                        '--out-dir', str(out), '--results-dir', str(res), '--threads', '1', '--no-progress'],
                        capture_output=True, text=True, timeout=900, cwd=ROOT)
     assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
     for name in ('datasets', 'main_table', 'efficiency', 'ablation', 'sensitivity'):
