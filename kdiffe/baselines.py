@@ -18,7 +18,8 @@ from .rwr import SparseOperator, normalized_adjacency
 from .train import Recommender, TrainConfig, register
 
 # %% auto #0
-__all__ = ['LightGCNConfig', 'LightGCN', 'MFConfig', 'MF', 'SGLConfig', 'SGL', 'popularity_scorer']
+__all__ = ['LightGCNConfig', 'LightGCN', 'MFConfig', 'MF', 'SGLConfig', 'SGL', 'kmeans', 'NCLConfig', 'NCL', 'HCCFConfig', 'HCCF',
+           'DiffMMConfig', 'DiffMM', 'DiffKGConfig', 'DiffKG', 'popularity_scorer']
 
 # %% ../nbs/08_baselines.ipynb #3134f762
 @dataclass
@@ -140,6 +141,220 @@ class SGL(LightGCN):
         a, b = (self.propagate_on(v) for v in self.views)
         terms['ssl'] = c.ssl_reg * (info_nce(a[:U], b[:U], users, c.ssl_temp) + info_nce(a[U:], b[U:], pos, c.ssl_temp))
         return terms
+
+# %% ../nbs/08_baselines.ipynb #7c1e0a02
+def kmeans(x: torch.Tensor, k: int, iters: int = 20, generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    "(centroids (k, d), assignment (n,)) of Lloyd's k-means with a random-rows init; vectorised over points and clusters."
+    n = x.shape[0]; k = min(k, n)
+    idx = torch.randperm(n, generator=generator)[:k].to(x.device)
+    c = x[idx].clone()
+    x2 = x.pow(2).sum(1, keepdim=True)
+    for _ in range(iters):
+        assign = (x2 - 2 * x @ c.T + c.pow(2).sum(1)).argmin(1)
+        sums = torch.zeros_like(c).index_add_(0, assign, x)
+        counts = torch.bincount(assign, minlength=k).to(x.dtype)[:, None]
+        c = torch.where(counts > 0, sums / counts.clamp(min=1), c)
+    return c, (x2 - 2 * x @ c.T + c.pow(2).sum(1)).argmin(1)
+
+@dataclass
+class NCLConfig(LightGCNConfig):
+    ssl_temp: float = 0.1        # temperature of both InfoNCE terms
+    ssl_reg: float = 1e-7        # lambda_1, structural term (summed over the batch)
+    proto_reg: float = 8e-8      # lambda_2, prototype term (summed over the batch)
+    hyper_layers: int = 1        # structural neighbour = layer 2 * hyper_layers
+    alpha: float = 1.0           # weight of the item side
+    clusters: int = 1000         # k of k-means (reference: num_clusters)
+    warm_up: int = 20            # epochs before the prototype term starts
+
+NCLConfig.presets = {'tiktok': {}, 'baby': {}, 'sports': {},
+                     'smoke': dict(epochs=3, dim=16, layers=2, batch_size=1024, clusters=8, warm_up=0)}
+
+def _nce_sum(a, b_all, pos_rows, temp):
+    "sum_n -log softmax over rows of b_all (cosine / temp), positive = pos_rows[n] (both unit-normalised here)."
+    a = F.normalize(a) / temp
+    return (torch.logsumexp(a @ b_all.T, 1) - (a * pos_rows).sum(1)).sum()
+
+@register('ncl')
+class NCL(LightGCN):
+    "NCL (Lin et al., WWW 2022; reference code RUCAIBox/NCL): LightGCN + structural and prototype contrastive terms."
+    config_class = NCLConfig
+
+    def __init__(self, data: Dataset, config: NCLConfig, device='cpu'):
+        super().__init__(data, config, device)
+        self.centroids = None       # (user centroids, user->cluster, item centroids, item->cluster)
+        self._gen = torch.Generator().manual_seed(config.seed)
+
+    def before_epoch(self, epoch: int) -> dict:
+        if epoch < self.config.warm_up: self.centroids = None; return {}
+        e = self.embedding.weight.detach()
+        cu, au = kmeans(e[:self.n_users], self.config.clusters, generator=self._gen)
+        ci, ai = kmeans(e[self.n_users:], self.config.clusters, generator=self._gen)
+        self.centroids = (F.normalize(cu), au, F.normalize(ci), ai)
+        return {}
+
+    def loss(self, users, pos, neg):
+        c, U = self.config, self.n_users
+        x = self.embedding.weight; layers = [x]
+        for _ in range(max(c.layers, 2 * c.hyper_layers)):
+            x = self.adj @ x; layers.append(x)
+        out = torch.stack(layers[:c.layers + 1]).mean(0)
+        u, p, n = out[users], out[U + pos], out[U + neg]
+        e = self.embedding.weight
+        terms = {'bpr': F.softplus((u * n).sum(1) - (u * p).sum(1)).mean(),
+                 'reg': c.reg * 0.5 * (e[users].pow(2).sum() + e[U + pos].pow(2).sum() + e[U + neg].pow(2).sum()) / len(users)}
+        center, context = F.normalize(layers[0]), layers[2 * c.hyper_layers]
+        terms['structural'] = c.ssl_reg * (_nce_sum(context[users], center[:U], center[users], c.ssl_temp)
+                                           + c.alpha * _nce_sum(context[U + pos], center[U:], center[U + pos], c.ssl_temp))
+        if self.centroids is not None:
+            cu, au, ci, ai = self.centroids
+            terms['prototype'] = c.proto_reg * (_nce_sum(layers[0][users], cu, cu[au[users]], c.ssl_temp)
+                                                + c.alpha * _nce_sum(layers[0][U + pos], ci, ci[ai[pos]], c.ssl_temp))
+        return terms
+
+# %% ../nbs/08_baselines.ipynb #7c1e0a05
+@dataclass
+class HCCFConfig(TrainConfig):
+    dim: int = 64              # embedding size (reference default 32; 64 like every model here)
+    layers: int = 2            # gnn_layer
+    hyperedges: int = 128      # K, hyperNum
+    keep_rate: float = 0.5     # edge keep rate of the adjacency and of the hyperedge matrices during training
+    ssl_temp: float = 1.0      # temp
+    ssl_reg: float = 1e-3      # weight of the local-global InfoNCE
+    reg: float = 1e-7          # L2 on all parameters
+    batch_size: int = 4096
+
+HCCFConfig.presets = {'tiktok': {}, 'baby': {}, 'sports': {}, 'smoke': dict(epochs=3, dim=16, hyperedges=8, batch_size=1024)}
+
+@register('hccf')
+class HCCF(Recommender):
+    "HCCF (Xia et al., SIGIR 2022; reference code akaxlh/HCCF torchVersion): GCN + learnable hypergraph, local-global contrast."
+    config_class = HCCFConfig
+
+    def __init__(self, data: Dataset, config: HCCFConfig, device='cpu'):
+        super().__init__(data, config, device)
+        init = lambda *s: nn.Parameter(nn.init.xavier_uniform_(torch.empty(*s)))
+        self.user_emb, self.item_emb = init(self.n_users, config.dim), init(self.n_items, config.dim)
+        self.user_hyper, self.item_hyper = init(config.dim, config.hyperedges), init(config.dim, config.hyperedges)
+        self.norm_adj = normalized_adjacency(data.train, self_loops=True)
+        self.adj = SparseOperator(self.norm_adj, device, symmetric=True)
+
+    def _dropped_adj(self) -> SparseOperator:
+        "The normalised adjacency with each entry kept with probability keep_rate and rescaled by 1/keep_rate."
+        k = self.config.keep_rate
+        A = self.norm_adj.tocoo()
+        keep = (torch.rand(A.nnz) + k).floor().bool().numpy()
+        return SparseOperator(sp.csr_matrix((A.data[keep] / k, (A.row[keep], A.col[keep])), shape=A.shape), self.device, symmetric=False)
+
+    def forward(self, keep_rate: float):
+        U = self.n_users
+        x = torch.cat([self.user_emb, self.item_emb]); total = x
+        adj = self.adj if keep_rate >= 1 else self._dropped_adj()
+        Hu, Hi = self.user_emb @ self.user_hyper, self.item_emb @ self.item_hyper
+        local, glob = [], []
+        for _ in range(self.config.layers):
+            l = adj @ x
+            hu, hi = (F.dropout(H, 1 - keep_rate) if keep_rate < 1 else H for H in (Hu, Hi))
+            g = torch.cat([hu @ (hu.T @ x[:U]), hi @ (hi.T @ x[U:])])
+            local.append(l); glob.append(g)
+            x = l + g; total = total + x
+        return total, local, glob
+
+    def loss(self, users, pos, neg):
+        c, U = self.config, self.n_users
+        emb, local, glob = self.forward(c.keep_rate)
+        u, p, n = emb[users], emb[U + pos], emb[U + neg]
+        terms = {'bpr': F.softplus((u * n).sum(1) - (u * p).sum(1)).mean(),
+                 'reg': c.reg * sum(w.pow(2).sum() for w in self.parameters())}
+        uu, up = torch.unique(users), torch.unique(pos)
+        terms['ssl'] = c.ssl_reg * sum(info_nce(l[:U].detach(), g[:U], uu, c.ssl_temp) + info_nce(l[U:].detach(), g[U:], up, c.ssl_temp)
+                                       for l, g in zip(local, glob))
+        return terms
+
+    def scorer(self):
+        emb, _, _ = self.forward(1.0)
+        U, I = emb[:self.n_users], emb[self.n_users:]
+        return lambda users: U[users] @ I.T
+
+# %% ../nbs/08_baselines.ipynb #7c1e0a08
+from .model import KDiffE, KDiffEConfig
+
+@dataclass
+class DiffMMConfig(KDiffEConfig):
+    "DiffMM (`HKUDS/DiffMM` Params.py defaults); the KDiffE config with the knowledge-aware half off."
+    epochs: int = 50
+    reg: float = 1e-5
+    ssl_reg: float = 1e-2
+    temp: float = 0.5
+    e_loss: float = 0.1
+    q: int = 5                      # rebuild_k
+    keep_rate: float = 0.5
+    res_lambda: float = 0.5         # ris_lambda
+    trans: int = 0
+    cl_method: int = 0
+    steps: int = 5
+    attention: str = 'none'
+    guidance: str = 'none'
+    knowledge_view: bool = False
+    kg_diffusion: bool = False
+    kg_contrast: bool = False
+    text_e_loss_complement: bool = False
+
+DiffMMConfig.presets = {
+    'tiktok': dict(reg=1e-4, trans=1, cl_method=1, steps=50, temp=0.1),
+    'baby': dict(ssl_reg=1e-1, keep_rate=1.0, epochs=100, gnn_layers=2),
+    'sports': dict(reg=1e-6, temp=0.3, res_lambda=0.1, e_loss=0.01, keep_rate=1.0, trans=1, epochs=130, cl_method=1, q=4),
+    'synthetic': dict(epochs=20),
+    'smoke': dict(epochs=2, dim=16, denoiser_hidden=64, batch_size=512, denoiser_batch=256, steps=3),
+}
+
+@register('diffmm')
+class DiffMM(KDiffE):
+    "DiffMM (Jiang et al., ACM MM 2024; reference code HKUDS/DiffMM): modality-aware graph diffusion + cross-modal contrast."
+    config_class = DiffMMConfig
+
+@dataclass
+class DiffKGConfig(KDiffEConfig):
+    "DiffKG (`HKUDS/DiffKG` Params.py defaults); the KDiffE config with the multimodal half off."
+    epochs: int = 25
+    reg: float = 1e-7               # on all parameters
+    ssl_reg: float = 1e-1
+    temp: float = 0.1
+    e_loss: float = 0.5
+    q: int = 1                      # rebuild_k
+    res_lambda: float = 0.5
+    gnn_layers: int = 2
+    steps: int = 5
+    attention: str = 'none'
+    guidance: str = 'none'
+    modality_views: bool = False
+    train_on_original_kg: bool = False   # cl_pattern 0: the BPR view encodes the generated KG
+    cl_method: int = 1
+    generated_kg: str = 'random_drop'    # QUIRK: official = random half of the sampled KG; 'diffusion' = denoised KG
+
+DiffKGConfig.presets = {'tiktok': {}, 'baby': {}, 'sports': {}, 'synthetic': dict(epochs=20),
+                        'smoke': dict(epochs=2, dim=16, denoiser_hidden=64, batch_size=512, denoiser_batch=256, steps=3)}
+
+@register('diffkg')
+class DiffKG(KDiffE):
+    "DiffKG (Jiang et al., WSDM 2024; reference code HKUDS/DiffKG): RGAT knowledge view, KG diffusion, KG contrast."
+    config_class = DiffKGConfig
+
+    def __init__(self, data: Dataset, config: DiffKGConfig, device='cpu'):
+        if config.generated_kg not in ('random_drop', 'diffusion'):
+            raise ValueError(f"generated_kg must be 'random_drop' or 'diffusion', got {config.generated_kg!r}")
+        super().__init__(data, config.replace(kg_diffusion=config.generated_kg == 'diffusion'), device)
+        self.config = config
+
+    def reg_loss(self) -> torch.Tensor:
+        "L2 on every parameter of the recommender (the reference `calcRegLoss`); DiffKG has no free item table."
+        return sum(p.pow(2).sum() for p in (self.user_emb, self.entity_emb, self.relation_emb, *self.rgat.parameters()))
+
+    def before_epoch(self, epoch: int) -> dict:
+        if self.config.generated_kg == 'diffusion': return super().before_epoch(epoch)
+        h, t, r = self.original_kg
+        keep = (torch.rand(len(h)) + 0.5).floor().bool().to(h.device)
+        self.generated_kg = (h[keep], t[keep], r[keep])
+        return {'generated_kg_edges': int(keep.sum())}
 
 # %% ../nbs/08_baselines.ipynb #51445fce
 def popularity_scorer(data: Dataset, device='cpu'):

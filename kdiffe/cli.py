@@ -13,7 +13,7 @@ from pathlib import Path
 from . import data as kdata
 
 # %% auto #0
-__all__ = ['load_dataset', 'build_config', 'cmd_train', 'cmd_data', 'bench_attention', 'bench_epochs', 'cmd_bench',
+__all__ = ['load_dataset', 'build_config', 'cmd_train', 'cmd_data', 'bench_attention', 'bench_epochs', 'cmd_bench', 'cmd_tune',
            'cmd_reproduce', 'parser', 'main']
 
 # %% ../nbs/10_cli.ipynb #831b1a3f
@@ -124,6 +124,15 @@ def cmd_bench(a):
     print(_json.dumps(show, indent=1, default=lambda x: round(x, 2)))
     print(f"written: {path}")
 
+def cmd_tune(a):
+    from kdiffe.experiments import tune
+    from kdiffe.train import set_threads
+    set_threads(a.threads)
+    over = _parse_sets(a.set)
+    out = tune(a.model, a.dataset, a.data_dir, a.out, seeds=tuple(a.seeds), executor=a.executor, device=a.device, **over)
+    print(f"{a.model} on {a.dataset}: chosen {out['chosen']} ({out['selected_by']}); runs: "
+          + ', '.join(f"{r['run_id']} ({r['status']})" for r in out['runs']))
+
 def cmd_reproduce(a):
     from kdiffe.experiments import reproduce
     from kdiffe.train import set_threads
@@ -173,7 +182,15 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument('--executor', default='local', choices=['local', 'ray']); r.add_argument('--threads', type=int)
     r.add_argument('--no-progress', action='store_true')
     r.set_defaults(func=cmd_reproduce)
+    u = sub.add_parser('tune', help='grid search on validation Recall@20 (experiments.BASELINE_GRIDS), then the chosen setting with every seed')
+    u.add_argument('--model', required=True); u.add_argument('--dataset', required=True); u.add_argument('--data-dir')
+    u.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2]); u.add_argument('--out', default='results')
+    u.add_argument('--executor', default='local', choices=['local', 'ray']); u.add_argument('--device')
+    u.add_argument('--threads', type=int)
+    u.add_argument('--set', action='append', metavar='FIELD=VALUE', help='override a config field of every run (repeatable)')
+    u.set_defaults(func=cmd_tune)
     d = sub.add_parser('data', help='inspect, download or verify datasets')
+
     dsub = d.add_subparsers(dest='action', required=True)
     i = dsub.add_parser('info', help='statistics table'); i.add_argument('dir'); i.add_argument('--name')
     i.add_argument('--trust-pickle', action='store_true')

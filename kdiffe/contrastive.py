@@ -12,12 +12,36 @@ import torch.nn.functional as F
 __all__ = ['info_nce', 'bpr_loss']
 
 # %% ../nbs/04_contrastive.ipynb #f6d77c03
+class _CosineLogSumExp(torch.autograd.Function):
+    "log sum_m exp(a_n . b_m) per anchor row n, keeping exp(a b^T) for the backward pass (no recomputation)."
+    @staticmethod
+    def forward(ctx, a, b, bound: float):
+        E = a @ b.T
+        shift = None
+        if bound > 60:                                 # |a_n . b_m| <= bound; exp is safe below ~88
+            shift = E.amax(1, keepdim=True); E.sub_(shift)
+        E.exp_()
+        s = E.sum(1, keepdim=True)
+        ctx.E, ctx.s = E, s
+        ctx.save_for_backward(a, b)
+        out = s.log()
+        return (out if shift is None else out + shift).squeeze(1)
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        if ctx.E is None: raise RuntimeError("_CosineLogSumExp: backward ran twice; use retain_graph=False")
+        P = ctx.E.mul_(g[:, None] / ctx.s)               # softmax(L) * g, in place
+        ctx.E = None
+        return P @ b, P.T @ a, None
+
 def info_nce(a: torch.Tensor, b: torch.Tensor, nodes: torch.Tensor, temp: float) -> torch.Tensor:
     "InfoNCE of rows `nodes` of view `a` against all rows of view `b` (cosine similarity / temp)."
-    a = F.normalize(a[nodes] + 1e-8); b = F.normalize(b + 1e-8)
-    logits = a @ b.T / temp
-    pos = (a * b[nodes]).sum(1) / temp
-    return (torch.logsumexp(logits, 1) - pos).mean()
+    a = F.normalize(a.index_select(0, nodes) + 1e-8) / temp
+    b = F.normalize(b + 1e-8)
+    pos = (a * b.index_select(0, nodes)).sum(1)
+    return (_CosineLogSumExp.apply(a, b, 1.0 / temp) - pos).mean()
 
 def bpr_loss(pos_scores: torch.Tensor, neg_scores: torch.Tensor, divide_by: int | None = None) -> torch.Tensor:
     "-log sigmoid(s_pos - s_neg), summed and divided by `divide_by` (official: the configured batch size) or averaged."

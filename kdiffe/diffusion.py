@@ -14,8 +14,8 @@ import torch.nn.functional as F
 from torch import nn
 
 # %% auto #0
-__all__ = ['NoiseSchedule', 'timestep_embedding', 'Denoiser', 'diffusion_loss', 'guided_sample', 'guided_sample_hidden',
-           'modality_graph', 'regenerate_kg']
+__all__ = ['NoiseSchedule', 'timestep_embedding', 'Denoiser', 'diffusion_loss', 'guided_sample', 'HiddenSampler',
+           'guided_sample_hidden', 'modality_graph', 'regenerate_kg']
 
 # %% ../nbs/03_diffusion.ipynb #336a4c1b
 class NoiseSchedule:
@@ -92,27 +92,42 @@ def guided_sample(schedule: NoiseSchedule, denoiser: Denoiser, x0: torch.Tensor,
     return x
 
 # %% ../nbs/03_diffusion.ipynb #bcd33756
-@torch.no_grad()
+class HiddenSampler:
+    "`guided_sample` computed in the denoiser's hidden space (the same result up to rounding); build once per sampling pass."
+    @torch.no_grad()
+    def __init__(self, schedule: NoiseSchedule, denoiser: Denoiser):
+        n = denoiser.out.weight.shape[0]
+        W = denoiser.inp.weight
+        self.WxT = W[:, :n].T.contiguous()                                     # (n, hidden)
+        self.wsum = W[:, :n].sum(1)                                             # z of an all-ones row: the guidance shift
+        self.Wo, self.bo = denoiser.out.weight, denoiser.out.bias
+        self.MT = (W[:, :n] @ self.Wo).T.contiguous()                           # M^T, (hidden, hidden), once per pass
+        self.bo_x = self.bo @ self.WxT                                          # (hidden,)
+        steps = torch.arange(schedule.steps - 1, -1, -1, device=W.device)       # T-1, ..., 0
+        e = denoiser.emb(timestep_embedding(steps, denoiser.emb_dim)) @ W[:, n:].T
+        self.shift = e + denoiser.inp.bias                                      # e_t W_e^T + b_1 per step, (T, hidden)
+        self.c1 = [float(schedule.coef1[i]) for i in steps.tolist()]
+        self.c2 = [float(schedule.coef2[i]) for i in steps.tolist()]
+
+    @torch.no_grad()
+    def __call__(self, x0: torch.Tensor, guidance: torch.Tensor | None = None) -> torch.Tensor:
+        # x0 rows are sparse (interaction or KG rows): the first product is a sparse one plus a rank-one guidance term
+        z = torch.sparse.mm(x0.to_sparse_csr(), self.WxT) if x0.layout == torch.strided else torch.sparse.mm(x0, self.WxT)
+        if guidance is not None: z = z + guidance * self.wsum
+        alpha, s, A = 1.0, 0.0, torch.zeros_like(z)
+        last = len(self.c1) - 1
+        for k, (c1, c2) in enumerate(zip(self.c1, self.c2)):
+            a = torch.tanh(z + self.shift[k])
+            if k < last: z = c2 * z + c1 * (a @ self.MT + self.bo_x)            # the last z is never used
+            A = c2 * A + c1 * a; alpha = c2 * alpha; s = c2 * s + c1
+        out = torch.addmm(s * self.bo, A, self.Wo.T)                           # (rows, n): the only n-wide product
+        out += alpha * (x0.to_dense() if x0.layout != torch.strided else x0)
+        return out if guidance is None else out + alpha * guidance
+
 def guided_sample_hidden(schedule: NoiseSchedule, denoiser: Denoiser, x0: torch.Tensor,
                          guidance: torch.Tensor | None = None) -> torch.Tensor:
-    "`guided_sample` computed in the denoiser's hidden space (exactly the same result up to rounding)."
-    n = x0.shape[1]
-    Wx, We, b1 = denoiser.inp.weight[:, :n], denoiser.inp.weight[:, n:], denoiser.inp.bias
-    Wo, bo = denoiser.out.weight, denoiser.out.bias
-    M = Wx @ Wo                                            # (hidden, hidden)
-    bo_x = bo @ Wx.T                                       # (hidden,)
-    x_start = x0 if guidance is None else x0 + guidance
-    z = x_start @ Wx.T
-    alpha, s = 1.0, 0.0
-    A = torch.zeros_like(z)
-    for i in reversed(range(schedule.steps)):
-        t = torch.full((1,), i, device=x0.device, dtype=torch.long)
-        e = denoiser.emb(timestep_embedding(t, denoiser.emb_dim)) @ We.T          # (1, hidden)
-        a = torch.tanh(z + e + b1)
-        c1, c2 = float(schedule.coef1[i]), float(schedule.coef2[i])
-        z = c2 * z + c1 * (a @ M.T + bo_x)
-        A = c2 * A + c1 * a; alpha = c2 * alpha; s = c2 * s + c1
-    return alpha * x_start + A @ Wo.T + s * bo
+    "One-off `HiddenSampler(schedule, denoiser)(x0, guidance)`; reuse a `HiddenSampler` across batches of one pass."
+    return HiddenSampler(schedule, denoiser)(x0, guidance)
 
 # %% ../nbs/03_diffusion.ipynb #f1824c8c
 def modality_graph(users: np.ndarray, items: np.ndarray, n_users: int, n_items: int,

@@ -13,7 +13,7 @@ from torch_geometric.utils import softmax as scatter_softmax
 from .rwr import SparseOperator
 
 # %% auto #0
-__all__ = ['RGAT', 'propagate_once', 'MultimodalEncoder']
+__all__ = ['RGAT', 'propagate', 'propagate_once', 'MultimodalEncoder']
 
 # %% ../nbs/02_encoder.ipynb #a9f2bb85
 class RGAT(nn.Module):
@@ -26,7 +26,8 @@ class RGAT(nn.Module):
 
     def attention(self, ent, rel, head, tail, rtype) -> torch.Tensor:
         "Attention weight of every edge; sums to 1 over the edges of each head."
-        logits = ((torch.cat([ent[head], ent[tail]], 1) @ self.W) * rel[rtype]).sum(1)
+        pick = lambda x, i: x.index_select(0, i)            # backward is an index_add (faster than index_put on CPU)
+        logits = ((torch.cat([pick(ent, head), pick(ent, tail)], 1) @ self.W) * pick(rel, rtype)).sum(1)
         return scatter_softmax(F.leaky_relu(logits, 0.2), head, num_nodes=ent.shape[0])
 
     def forward(self, ent: torch.Tensor,         # (n_entities, d) entity embeddings
@@ -37,25 +38,33 @@ class RGAT(nn.Module):
         out = ent
         for _ in range(self.hops):
             a = self.attention(ent, rel, head, tail, rtype)
-            agg = torch.zeros_like(ent).index_add_(0, head, ent[tail] * a[:, None]) + ent
+            agg = torch.zeros_like(ent).index_add_(0, head, ent.index_select(0, tail) * a[:, None]) + ent
+
             if dropout: agg = self.dropout(agg)
             ent = F.normalize(agg)
             out = self.res_lambda * out + ent
         return out
 
 # %% ../nbs/02_encoder.ipynb #321e0e72
+def propagate(adj: SparseOperator, x: torch.Tensor, layers: int = 1) -> torch.Tensor:
+    "Sum of the layer outputs x + A_hat x + ... + A_hat^L x (DiffMM / DiffKG `gnn_layer`; KDiffE uses L = 1)."
+    total = x
+    for _ in range(layers):
+        x = adj @ x; total = total + x
+    return total
+
 def propagate_once(adj: SparseOperator, x: torch.Tensor) -> torch.Tensor:
     "One LightGCN layer with the layer-0 term: x + A_hat x (KDiffE uses one GCN layer)."
-    return x + adj @ x
+    return propagate(adj, x, 1)
 
 class MultimodalEncoder(nn.Module):
     "Per-modality feature projections, the multimodal view H_MM and the modality contrastive views (DiffMM / KDiffE)."
     def __init__(self, features: dict,            # modality -> (I, f) float tensor
-                 dim: int = 64, trans: int = 1, res_lambda: float = 0.5, ris_adj_lambda: float = 0.2):
+                 dim: int = 64, trans: int = 1, res_lambda: float = 0.5, ris_adj_lambda: float = 0.2, layers: int = 1):
         super().__init__()
         self.modalities = list(features)
         for m, x in features.items(): self.register_buffer(f'x_{m}', x)
-        self.trans, self.res_lambda, self.ris = trans, res_lambda, ris_adj_lambda
+        self.trans, self.res_lambda, self.ris, self.layers = trans, res_lambda, ris_adj_lambda, layers
         if trans == 1:
             self.proj = nn.ModuleDict({m: nn.Linear(x.shape[1], dim) for m, x in features.items()})
         else:
@@ -78,8 +87,9 @@ class MultimodalEncoder(nn.Module):
             z = z + adj @ torch.cat([z[:U], items])
             if graphs.get(m) is not None: z = z + self.ris * (graphs[m] @ base)
             Z = Z + w[k] * z
-        return propagate_once(adj, Z) + self.res_lambda * F.normalize(Z)
+        return propagate(adj, Z, self.layers) + self.res_lambda * F.normalize(Z)
 
     def contrastive_views(self, users, adj: SparseOperator, graphs: dict) -> dict:
         "C_m + A_hat C_m with C_m = G_m [E_U ; norm(f_m)], per modality."
-        return {m: propagate_once(adj, graphs[m] @ torch.cat([users, F.normalize(self.project(m))])) for m in self.modalities}
+        return {m: propagate(adj, graphs[m] @ torch.cat([users, F.normalize(self.project(m))]), self.layers) for m in self.modalities}
+

@@ -14,10 +14,11 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['PAPER_RESULTS', 'NAMES', 'ABLATIONS', 'SENSITIVITY', 'README_BEGIN', 'README_END', 'EXPERIMENTS', 'read_records',
-           'variant_of', 'records_table', 'main_table', 'run_plan', 'sweep', 'variants_plan', 'variants_table',
-           'sensitivity_variants', 'style', 'plot_curves', 'save_figure', 'to_markdown', 'save_table', 'update_readme',
-           'experiments_dir', 'reproduce']
+__all__ = ['PAPER_RESULTS', 'NAMES', 'TUNING', 'BASELINE_GRIDS', 'ABLATIONS', 'SENSITIVITY', 'README_BEGIN', 'README_END',
+           'EXPERIMENTS', 'read_records', 'variant_of', 'records_table', 'main_table', 'run_plan', 'sweep',
+           'tuning_base', 'grid_plan', 'select_on_validation', 'chosen_plan', 'tune', 'tuned_table', 'variants_plan',
+           'variants_table', 'sensitivity_variants', 'style', 'plot_curves', 'save_figure', 'to_markdown', 'save_table',
+           'update_readme', 'experiments_dir', 'reproduce']
 
 # %% ../nbs/09_experiments.ipynb #64ecf7e4
 def read_records(results_dir: str | Path, complete_only: bool = False) -> list[dict]:
@@ -150,6 +151,98 @@ def sweep(model: str, dataset: str, base, grid: dict, seeds=(0,), tag: str = 'sw
             over = dict(zip(keys, values))
             out.append((model, dataset, base.replace(seed=s, **over), {tag: over}))
     return out
+
+# %% ../nbs/09_experiments.ipynb #9e5a7b02
+#: The same budget for every baseline: epoch cap and early-stopping patience (on validation Recall@20).
+TUNING = dict(epochs=200, patience=20)
+
+#: model -> grid (field -> values) over the preset of the dataset; centred on each reference code's defaults.
+BASELINE_GRIDS = {
+    'mf':       {'reg': [1e-5, 1e-4, 1e-3]},
+    'lightgcn': {'reg': [1e-5, 1e-4, 1e-3]},
+    'sgl':      {'ssl_reg': [0.02, 0.1, 0.5]},
+    'ncl':      {'ssl_reg': [1e-7, 1e-6, 1e-5]},
+    'hccf':     {'ssl_reg': [1e-4, 1e-3, 1e-2]},
+    'diffkg':   {'ssl_reg': [0.01, 0.1, 1.0]},
+    'diffmm':   {'ssl_reg': [1e-3, 1e-2, 1e-1]},
+}
+
+def tuning_base(model: str, dataset: str, **overrides):
+    "The model's preset for `dataset` (defaults if it has none) with the shared budget `TUNING`."
+    from kdiffe.train import get_model
+    cls = get_model(model).config_class
+    return cls.preset(dataset if dataset in cls.presets else None, **{**TUNING, **overrides})
+
+def grid_plan(model: str, dataset: str, grid: dict | None = None, seed: int = 0, **overrides) -> list[tuple]:
+    "Stage 1: one run per grid point (seed `seed`), tagged {'grid': point}."
+    grid = BASELINE_GRIDS[model] if grid is None else grid
+    return sweep(model, dataset, tuning_base(model, dataset, **overrides), grid, seeds=(seed,), tag='grid')
+
+def _val(rec, metric='recall@20'): return rec['summary']['H']['val'][metric]
+
+def _in_grid(rec: dict, model: str, dataset: str, grid: dict, base) -> bool:
+    "A complete record of `model` on `dataset` whose config is `base` apart from the grid fields and the seed."
+    if rec['model'] != model or rec['dataset'] != dataset or rec.get('status') != 'complete' or not rec.get('summary'): return False
+    want = json.loads(json.dumps(dataclasses.asdict(base), default=str))
+    free = set(grid) | {'seed'}
+    return (all(rec['config'].get(k) in v for k, v in grid.items())
+            and {k: v for k, v in rec['config'].items() if k not in free} == {k: v for k, v in want.items() if k not in free})
+
+def select_on_validation(records: list[dict], model: str, dataset: str, grid: dict | None = None, base=None,
+                         metric: str = 'recall@20') -> tuple[dict, float]:
+    "(grid point, its mean validation `metric`) with the best mean validation score among complete grid records."
+    grid = BASELINE_GRIDS[model] if grid is None else grid
+    base = tuning_base(model, dataset) if base is None else base
+    scores = {}
+    for r in records:
+        if not _in_grid(r, model, dataset, grid, base): continue
+        point = {k: r['config'][k] for k in grid}
+        scores.setdefault(json.dumps(point, sort_keys=True), []).append(_val(r, metric))
+    if not scores: raise ValueError(f"no complete grid record of {model!r} on {dataset!r}: run grid_plan first")
+    best = max(scores, key=lambda k: (np.mean(scores[k]), k))
+    return json.loads(best), float(np.mean(scores[best]))
+
+def chosen_plan(records: list[dict], model: str, dataset: str, seeds=(0, 1, 2), grid: dict | None = None, **overrides) -> list[tuple]:
+    "Stage 2: the validation-selected grid point with every seed, tagged {'chosen': point, 'grid': ...}."
+    grid = BASELINE_GRIDS[model] if grid is None else grid
+    base = tuning_base(model, dataset, **overrides)
+    point, score = select_on_validation(records, model, dataset, grid, base)
+    tags = {'chosen': point, 'grid': {k: list(v) for k, v in grid.items()}, 'selected_by': f'validation recall@20 = {score:.4f}'}
+    return [(model, dataset, base.replace(seed=s, **point), tags) for s in seeds]
+
+def tune(model: str, dataset: str, data_dir: str | None, results_dir: str | Path, seeds=(0, 1, 2),
+         grid: dict | None = None, executor: str = 'local', device: str | None = None, **overrides) -> dict:
+    "Grid on validation, then the chosen setting with every seed; returns the choice and the run ids."
+    run_plan(grid_plan(model, dataset, grid, seeds[0], **overrides), data_dir, results_dir, executor, device=device)
+    recs = read_records(results_dir)
+    plan = chosen_plan(recs, model, dataset, seeds, grid, **overrides)
+    out = run_plan(plan, data_dir, results_dir, executor, device=device)
+    return {'chosen': plan[0][3]['chosen'], 'selected_by': plan[0][3]['selected_by'], 'runs': out}
+
+def tuned_table(records: list[dict], models=None, datasets=('tiktok', 'baby'), k: int = 20) -> pd.DataFrame:
+    "Rows = tuned model; per dataset the chosen setting, its seeds' H and P Recall/NDCG@k (mean ± std) and val score."
+    models = list(BASELINE_GRIDS) if models is None else models
+    t = records_table([r for r in records if r.get('status') == 'complete'], k)
+    rows = []
+    for model in models:
+        row = {'model': model}
+        for d in datasets:
+            try: point, score = select_on_validation(records, model, d)
+            except (ValueError, KeyError): point, score = None, np.nan
+            g = t[(t.model == model) & (t.dataset == d)] if len(t) else t
+            if point is not None and len(g):
+                one = {kk: [v] for kk, v in point.items()}
+                ids = {r['run_id'] for r in records if _in_grid(r, model, d, one, tuning_base(model, d))}
+                g = g[g.run_id.isin(ids)]
+            else: g = g.iloc[:0] if len(g) else g
+            row[f'{d} setting'] = ', '.join(f'{kk}={v}' for kk, v in point.items()) if point else 'no record'
+            row[f'{d} val Recall@{k}'] = f'{score:.4f}' if point else ''
+            for proto in ('H', 'P'):
+                for m in ('recall', 'ndcg'):
+                    row[f'{d} {proto} {NAMES[m]}@{k}'] = _mean_std(g[f'{proto}_{m}@{k}']) if len(g) else 'no record'
+            row[f'{d} seeds'] = len(g)
+        rows.append(row)
+    return pd.DataFrame(rows).set_index('model')
 
 # %% ../nbs/09_experiments.ipynb #5c96f152
 #: KDiffE ablations (KDIFFE.md §4): name -> config overrides on the preset.

@@ -16,9 +16,11 @@ from torch import nn
 
 from .contrastive import bpr_loss, info_nce
 from .data import Dataset
-from .diffusion import Denoiser, NoiseSchedule, diffusion_loss, guided_sample_hidden, modality_graph, regenerate_kg
+from .diffusion import Denoiser, HiddenSampler, NoiseSchedule, diffusion_loss, modality_graph, regenerate_kg
+
 from .eval import dense_rows
-from .encoder import RGAT, MultimodalEncoder, propagate_once
+from .encoder import RGAT, MultimodalEncoder, propagate
+
 from .rwr import SparseOperator, attention_matrix, normalized_adjacency
 from .train import Recommender, TrainConfig, register
 
@@ -70,6 +72,10 @@ class KDiffEConfig(TrainConfig):
     kg_contrast: bool = True        # ablation: False = no original-vs-regenerated KG InfoNCE term
     modality_views: bool = True     # ablation: False = no multimodal view, no modality diffusion
     modalities: tuple = ()          # modalities required (empty: all the data has)
+    gnn_layers: int = 1             # GCN layers L of both views (KDiffE: 1; DiffMM / DiffKG `gnn_layer`)
+    knowledge_view: bool = True     # False: no RGAT / KG view at all, the multimodal view scores alone (DiffMM)
+    text_e_loss_complement: bool = True  # official KDiffE: the text constraint weighs 1 - e_loss (DiffMM: e_loss)
+
 
 KDiffEConfig.presets = {
     'tiktok': dict(reg=1e-5, ssl_reg=1e-2, temp=0.7, e_loss=0.7, q=1, keep_rate=0.5, res_lambda=0.5, trans=1, cl_method=1,
@@ -119,6 +125,8 @@ class KDiffE(Recommender):
         if c.modality_views and not mods:
             raise ValueError(f"KDiffE needs item features (dataset {data.name!r} has none); fetch them, or set modality_views=False")
         if c.guidance not in ('official', 'paper', 'none'): raise ValueError(f"guidance must be official/paper/none, got {c.guidance!r}")
+        if not (c.knowledge_view or c.modality_views): raise ValueError("knowledge_view and modality_views are both False: no view left to score with")
+        self.kg_diffusion = c.knowledge_view and c.kg_diffusion
         self.modalities = mods if c.modality_views else []
         rng = np.random.default_rng(c.seed)
         # attention-aware propagation matrix A_hat
@@ -145,12 +153,12 @@ class KDiffE(Recommender):
         self.entity_emb, self.relation_emb = init(self.n_entities, c.dim), init(n_rel, c.dim)
         self.rgat = RGAT(c.dim, 1, c.mess_dropout, c.res_lambda)
         feats = {m: torch.from_numpy(data.features[m]) for m in self.modalities}
-        self.mm = MultimodalEncoder(feats, c.dim, c.trans, c.res_lambda, c.ris_adj_lambda) if self.modalities else None
+        self.mm = MultimodalEncoder(feats, c.dim, c.trans, c.res_lambda, c.ris_adj_lambda, c.gnn_layers) if self.modalities else None
         self.schedule = NoiseSchedule(c.steps, c.noise_scale, c.noise_min, c.noise_max, device=dev)
         self.modality_denoisers = nn.ModuleDict({m: Denoiser(I, c.denoiser_hidden, c.time_emb) for m in self.modalities})
-        self.kg_denoiser = Denoiser(self.n_entities, c.denoiser_hidden, c.time_emb)
         self._opts = {f'denoiser_{m}': torch.optim.Adam(d.parameters(), lr=c.denoiser_lr) for m, d in self.modality_denoisers.items()}
-        self._opts['denoiser_kg'] = torch.optim.Adam(self.kg_denoiser.parameters(), lr=c.denoiser_lr)
+        self.kg_denoiser = Denoiser(self.n_entities, c.denoiser_hidden, c.time_emb) if self.kg_diffusion else None
+        if self.kg_denoiser is not None: self._opts['denoiser_kg'] = torch.optim.Adam(self.kg_denoiser.parameters(), lr=c.denoiser_lr)
         self.train_csr = sp.csr_matrix(data.train)
         Rt = sp.csr_matrix(data.train.T, dtype=np.float32)
         self.Rt = SparseOperator(Rt, dev, symmetric=False)                        # for the KG constraint R^T E_U
@@ -197,18 +205,18 @@ class KDiffE(Recommender):
                 x0 = dense_rows(self.train_csr, rows, dev, torch.float32)
                 rt = torch.from_numpy(rows).to(dev)
                 target = x0 @ E_I
-                loss = 0
-                for m in self.modalities:
+                for m in self.modalities:   # the official loss is a sum of independent per-modality terms: one
+                    # backward per modality gives the same gradients with half the activations alive at once
                     diff, x0_hat = diffusion_loss(self.schedule, self.modality_denoisers[m], x0, self._guidance(rt, 'modality', True))
-                    w = (1 - c.e_loss) if m == 'textual' else c.e_loss
-                    loss = loss + diff.mean() + w * (x0_hat @ F_m[m] - target).pow(2).mean()
-                for m in self.modalities: self._opts[f'denoiser_{m}'].zero_grad(set_to_none=True)
-                loss.backward()
+                    w = (1 - c.e_loss) if m == 'textual' and c.text_e_loss_complement else c.e_loss
+                    loss = diff.mean() + w * (x0_hat @ F_m[m] - target).pow(2).mean()
+                    self._opts[f'denoiser_{m}'].zero_grad(set_to_none=True)
+                    loss.backward(); del diff, x0_hat
+                    total += float(loss.detach())
                 for m in self.modalities: self._opts[f'denoiser_{m}'].step()
-                total += float(loss.detach())
             out['denoiser_modality_loss'] = total
         t1 = time.perf_counter()
-        if c.kg_diffusion:
+        if self.kg_diffusion:
             RtE = self.Rt @ E_U                                                  # (I, d) = R^T E_U
             ents = torch.randperm(self.n_entities).numpy(); total = 0.0
             for lo in range(0, self.n_entities, c.denoiser_batch):
@@ -231,21 +239,23 @@ class KDiffE(Recommender):
         c, dev = self.config, self.device
         if self.modalities:
             picked = {m: [] for m in self.modalities}
-            for lo in range(0, self.n_users, c.denoiser_batch):
-                rows = np.arange(lo, min(self.n_users, lo + c.denoiser_batch)); rt = torch.from_numpy(rows).to(dev)
-                x0 = dense_rows(self.train_csr, rows, dev, torch.float32)
-                g = self._guidance(rt, 'modality', False)
-                for m in self.modalities:
-                    picked[m].append(torch.topk(guided_sample_hidden(self.schedule, self.modality_denoisers[m], x0, g), c.q, 1).indices.cpu())
+            for m in self.modalities:                 # one sampler alive at a time
+                sampler = HiddenSampler(self.schedule, self.modality_denoisers[m])
+                for lo in range(0, self.n_users, c.denoiser_batch):
+                    rows = np.arange(lo, min(self.n_users, lo + c.denoiser_batch)); rt = torch.from_numpy(rows).to(dev)
+                    x = sampler(dense_rows(self.train_csr, rows, dev, torch.float32), self._guidance(rt, 'modality', False))
+                    picked[m].append(torch.topk(x, c.q, 1).indices.cpu())
+                del sampler, x
             for m in self.modalities:
                 items = torch.cat(picked[m]).numpy().ravel()
+
                 users = np.repeat(np.arange(self.n_users), c.q)
                 self.graphs[m] = SparseOperator(modality_graph(users, items, self.n_users, self.n_items, c.keep_rate), dev, symmetric=True)
-        if c.kg_diffusion:
-            tails = []
+        if self.kg_diffusion:
+            tails, sampler = [], HiddenSampler(self.schedule, self.kg_denoiser)
             for lo in range(0, self.n_entities, c.denoiser_batch):
                 rows = np.arange(lo, min(self.n_entities, lo + c.denoiser_batch)); rt = torch.from_numpy(rows).to(dev)
-                x = guided_sample_hidden(self.schedule, self.kg_denoiser, dense_rows(self.kg_rows, rows, dev, torch.float32), self._guidance(rt, 'kg', False))
+                x = sampler(dense_rows(self.kg_rows, rows, dev, torch.float32), self._guidance(rt, 'kg', False))
                 tails.append(torch.topk(x, c.q, 1).indices.cpu())
             t = torch.cat(tails).numpy().ravel(); h = np.repeat(np.arange(self.n_entities), c.q)
             new = regenerate_kg(h, t, self.kg, c.keep_rate)
@@ -253,28 +263,32 @@ class KDiffE(Recommender):
 
     # ----- views -----
     def knowledge_view(self, kg, dropout: bool) -> torch.Tensor:
-        "H = H0 + A_hat H0 with H0 = [E_U ; RGAT(E)[:I]]."
+        "H = H0 + A_hat H0 (+ ... + A_hat^L H0) with H0 = [E_U ; RGAT(E)[:I]]."
         ent = self.rgat(self.entity_emb, self.relation_emb, kg, dropout)
-        return propagate_once(self.adj, torch.cat([self.user_emb, ent[:self.n_items]]))
+        return propagate(self.adj, torch.cat([self.user_emb, ent[:self.n_items]]), self.config.gnn_layers)
 
     def multimodal_view(self):
         return self.mm(self.user_emb, self.item_emb, self.adj, self.graphs) if self.mm is not None else None
 
+    def reg_loss(self) -> torch.Tensor:
+        "L2 on the full user and item tables (official KDiffE / DiffMM)."
+        return self.user_emb.pow(2).sum() + self.item_emb.pow(2).sum()
+
     def loss(self, users, pos, neg):
         c, U = self.config, self.n_users
-        main = self.knowledge_view(self.original_kg if c.train_on_original_kg else self.generated_kg, True)
+        kg_view = self.knowledge_view(self.original_kg if c.train_on_original_kg else self.generated_kg, True) if c.knowledge_view else None
         mm = self.multimodal_view()
-        def score(v, items): return (v[users] * v[U + items]).sum(1)
-        s_pos, s_neg = score(main, pos), score(main, neg)
-        if mm is not None: s_pos, s_neg = s_pos + score(mm, pos), s_neg + score(mm, neg)
-        terms = {'bpr': bpr_loss(s_pos, s_neg, c.batch_size if c.bpr_divide_by_batch_size else None),
-                 'reg': c.reg * (self.user_emb.pow(2).sum() + self.item_emb.pow(2).sum())}
+        def score(v, items): return (v.index_select(0, users) * v.index_select(0, U + items)).sum(1)
+        s_pos = sum(score(v, pos) for v in (kg_view, mm) if v is not None)
+        s_neg = sum(score(v, neg) for v in (kg_view, mm) if v is not None)
+        terms = {'bpr': bpr_loss(s_pos, s_neg, c.batch_size if c.bpr_divide_by_batch_size else None), 'reg': c.reg * self.reg_loss()}
+        main = kg_view if kg_view is not None else mm        # the anchor view of cl_method 1 (DiffMM: the multimodal view)
         cl = 0.0
         pair = lambda a, b: info_nce(a[:U], b[:U], users, c.temp) + info_nce(a[U:], b[U:], pos, c.temp)
         views = self.mm.contrastive_views(self.user_emb, self.adj, self.graphs) if mm is not None else {}
         if c.cl_method == 1:
             for m, v in views.items(): cl = cl + pair(main, v)
-            if c.kg_contrast:
+            if c.kg_contrast and c.knowledge_view:
                 cl = cl + pair(self.knowledge_view(self.original_kg, True), main)
         else:
             names = list(views)
@@ -285,9 +299,7 @@ class KDiffE(Recommender):
 
     def scorer(self):
         U = self.n_users
-        main = self.knowledge_view(self.generated_kg, False)
-        mm = self.multimodal_view()
-        def score(users):
-            s = main[users] @ main[U:].T
-            return s + mm[users] @ mm[U:].T if mm is not None else s
-        return score
+        views = [v for v in (self.knowledge_view(self.generated_kg, False) if self.config.knowledge_view else None,
+                             self.multimodal_view()) if v is not None]
+        return lambda users: sum(v[users] @ v[U:].T for v in views)
+
