@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['info_nce', 'bpr_loss']
+__all__ = ['info_nce', 'info_nce_reference', 'bpr_loss']
 
 # %% ../nbs/04_contrastive.ipynb #f6d77c03
 class _CosineLogSumExp(torch.autograd.Function):
@@ -43,7 +43,13 @@ def info_nce(a: torch.Tensor, b: torch.Tensor, nodes: torch.Tensor, temp: float)
     pos = (a * b.index_select(0, nodes)).sum(1)
     return (_CosineLogSumExp.apply(a, b, 1.0 / temp) - pos).mean()
 
-def bpr_loss(pos_scores: torch.Tensor, neg_scores: torch.Tensor, divide_by: int | None = None) -> torch.Tensor:
+def info_nce_reference(a: torch.Tensor, b: torch.Tensor, nodes: torch.Tensor, temp: float) -> torch.Tensor:
+    "`info_nce` written the straightforward way (autograd through `torch.logsumexp`): the unoptimised path."
+    a = F.normalize(a[nodes] + 1e-8); b = F.normalize(b + 1e-8)
+    return (torch.logsumexp(a @ b.T / temp, 1) - (a * b[nodes]).sum(1) / temp).mean()
+
+def bpr_loss(
+pos_scores: torch.Tensor, neg_scores: torch.Tensor, divide_by: int | None = None) -> torch.Tensor:
     "-log sigmoid(s_pos - s_neg), summed and divided by `divide_by` (official: the configured batch size) or averaged."
     l = F.softplus(neg_scores - pos_scores)
     return l.sum() / divide_by if divide_by else l.mean()

@@ -205,13 +205,20 @@ def synthetic(n_users: int = 600,               # number of users
     P = rng.normal(size=(n_users, factors)) / np.sqrt(factors)
     Q = rng.normal(size=(n_items, factors))
     bias = popularity * rng.normal(size=n_items)
-    logits = P @ Q.T / temperature + bias
     k = np.minimum(rng.integers(per_user[0], per_user[1] + 1, size=n_users), max(1, n_items // 2))
-    gumbel = logits + rng.gumbel(size=logits.shape)               # Gumbel top-k = sampling w/o replacement
-    order = np.argsort(-gumbel, axis=1)
-    keep = np.arange(n_items)[None, :] < k[:, None]
+    # Gumbel top-k = sampling without replacement, in blocks of users so that memory stays O(block x items)
+    # (Sports-sized data would need 650M dense entries at once); the noise stream is the same as one big draw.
+    block = max(1, 2**24 // n_items)
+    cols = []
+    for lo in range(0, n_users, block):
+        g = P[lo:lo + block] @ Q.T / temperature + bias + rng.gumbel(size=(min(block, n_users - lo), n_items))
+        kk = k[lo:lo + block]
+        top = np.argpartition(-g, kk.max() - 1, axis=1)[:, :kk.max()] if kk.max() < n_items else np.argsort(-g, axis=1)
+        top = np.take_along_axis(top, np.argsort(-np.take_along_axis(g, top, 1), axis=1), 1)   # best first
+        cols.append(top[np.arange(top.shape[1])[None, :] < kk[:, None]])
     rows = np.repeat(np.arange(n_users), k)
-    R = sp.csr_matrix((np.ones(k.sum(), np.float32), (rows, order[keep])), shape=(n_users, n_items))
+    R = sp.csr_matrix((np.ones(k.sum(), np.float32), (rows, np.concatenate(cols))), shape=(n_users, n_items))
+
     train, val, test = _split_rows(R, split, rng)
     feats = {m: (Q @ rng.normal(size=(factors, d)) + feature_noise * rng.normal(size=(n_items, d))).astype(np.float32)
              for m, d in modalities.items()}

@@ -14,9 +14,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .contrastive import bpr_loss, info_nce
+from .contrastive import bpr_loss, info_nce, info_nce_reference
 from .data import Dataset
-from .diffusion import Denoiser, HiddenSampler, NoiseSchedule, diffusion_loss, modality_graph, regenerate_kg
+from .diffusion import Denoiser, HiddenSampler, NoiseSchedule, diffusion_loss, guided_sample, modality_graph, regenerate_kg
+
 
 from .eval import dense_rows
 from .encoder import RGAT, MultimodalEncoder, propagate
@@ -75,6 +76,10 @@ class KDiffEConfig(TrainConfig):
     gnn_layers: int = 1             # GCN layers L of both views (KDiffE: 1; DiffMM / DiffKG `gnn_layer`)
     knowledge_view: bool = True     # False: no RGAT / KG view at all, the multimodal view scores alone (DiffMM)
     text_e_loss_complement: bool = True  # official KDiffE: the text constraint weighs 1 - e_loss (DiffMM: e_loss)
+
+    optimized: bool = True          # False: the straightforward computations (direct T-step sampler, autograd
+                                    # logsumexp InfoNCE, one joint denoiser backward); same mathematics, for checks
+
 
 
 KDiffEConfig.presets = {
@@ -205,14 +210,18 @@ class KDiffE(Recommender):
                 x0 = dense_rows(self.train_csr, rows, dev, torch.float32)
                 rt = torch.from_numpy(rows).to(dev)
                 target = x0 @ E_I
+                for m in self.modalities: self._opts[f'denoiser_{m}'].zero_grad(set_to_none=True)
+                joint = 0
                 for m in self.modalities:   # the official loss is a sum of independent per-modality terms: one
                     # backward per modality gives the same gradients with half the activations alive at once
                     diff, x0_hat = diffusion_loss(self.schedule, self.modality_denoisers[m], x0, self._guidance(rt, 'modality', True))
                     w = (1 - c.e_loss) if m == 'textual' and c.text_e_loss_complement else c.e_loss
                     loss = diff.mean() + w * (x0_hat @ F_m[m] - target).pow(2).mean()
-                    self._opts[f'denoiser_{m}'].zero_grad(set_to_none=True)
-                    loss.backward(); del diff, x0_hat
                     total += float(loss.detach())
+                    if c.optimized: loss.backward()
+                    else: joint = joint + loss
+                    del diff, x0_hat, loss
+                if not c.optimized: joint.backward()
                 for m in self.modalities: self._opts[f'denoiser_{m}'].step()
             out['denoiser_modality_loss'] = total
         t1 = time.perf_counter()
@@ -240,7 +249,8 @@ class KDiffE(Recommender):
         if self.modalities:
             picked = {m: [] for m in self.modalities}
             for m in self.modalities:                 # one sampler alive at a time
-                sampler = HiddenSampler(self.schedule, self.modality_denoisers[m])
+                den = self.modality_denoisers[m]
+                sampler = HiddenSampler(self.schedule, den) if c.optimized else (lambda x, g, d=den: guided_sample(self.schedule, d, x, g))
                 for lo in range(0, self.n_users, c.denoiser_batch):
                     rows = np.arange(lo, min(self.n_users, lo + c.denoiser_batch)); rt = torch.from_numpy(rows).to(dev)
                     x = sampler(dense_rows(self.train_csr, rows, dev, torch.float32), self._guidance(rt, 'modality', False))
@@ -252,7 +262,8 @@ class KDiffE(Recommender):
                 users = np.repeat(np.arange(self.n_users), c.q)
                 self.graphs[m] = SparseOperator(modality_graph(users, items, self.n_users, self.n_items, c.keep_rate), dev, symmetric=True)
         if self.kg_diffusion:
-            tails, sampler = [], HiddenSampler(self.schedule, self.kg_denoiser)
+            tails = []
+            sampler = HiddenSampler(self.schedule, self.kg_denoiser) if c.optimized else (lambda x, g: guided_sample(self.schedule, self.kg_denoiser, x, g))
             for lo in range(0, self.n_entities, c.denoiser_batch):
                 rows = np.arange(lo, min(self.n_entities, lo + c.denoiser_batch)); rt = torch.from_numpy(rows).to(dev)
                 x = sampler(dense_rows(self.kg_rows, rows, dev, torch.float32), self._guidance(rt, 'kg', False))
@@ -284,7 +295,9 @@ class KDiffE(Recommender):
         terms = {'bpr': bpr_loss(s_pos, s_neg, c.batch_size if c.bpr_divide_by_batch_size else None), 'reg': c.reg * self.reg_loss()}
         main = kg_view if kg_view is not None else mm        # the anchor view of cl_method 1 (DiffMM: the multimodal view)
         cl = 0.0
-        pair = lambda a, b: info_nce(a[:U], b[:U], users, c.temp) + info_nce(a[U:], b[U:], pos, c.temp)
+        nce = info_nce if c.optimized else info_nce_reference
+        pair = lambda a, b: nce(a[:U], b[:U], users, c.temp) + nce(a[U:], b[U:], pos, c.temp)
+
         views = self.mm.contrastive_views(self.user_emb, self.adj, self.graphs) if mm is not None else {}
         if c.cl_method == 1:
             for m, v in views.items(): cl = cl + pair(main, v)
