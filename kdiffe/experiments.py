@@ -88,11 +88,43 @@ def _mean_std(x: pd.Series) -> str:
     if not len(x): return 'no record'
     return f"{x.mean():.4f}" if len(x) == 1 else f"{x.mean():.4f} ± {x.std(ddof=1):.4f}"
 
+def _tuned_split(records: list[dict], datasets) -> tuple[list[dict], dict]:
+    "(records outside any tuning grid, {(model, dataset): (chosen point, its records)}) for the models of BASELINE_GRIDS."
+    rest, tuned = [], {}
+    for r in records:
+        g = BASELINE_GRIDS.get(r['model'])
+        in_grid = g is not None and r['dataset'] in datasets and _in_grid(r, r['model'], r['dataset'], g, tuning_base(r['model'], r['dataset']))
+        if not in_grid: rest.append(r)
+    for m in BASELINE_GRIDS:
+        for d in datasets:
+            try: point, _ = select_on_validation(records, m, d)
+            except (ValueError, KeyError): continue
+            one = {kk: [v] for kk, v in point.items()}
+            tuned[(m, d)] = (point, [r for r in records if _in_grid(r, m, d, one, tuning_base(m, d))])
+    return rest, tuned
+
 def main_table(records: list[dict], datasets=('tiktok', 'baby', 'sports'), models=None, k: int = 20,
                reference: bool = True) -> pd.DataFrame:
-    "Rows = model (variant); columns = dataset x (H Recall, H NDCG, P Recall, P NDCG, seeds); cells mean ± std."
-    t = records_table([r for r in records if r.get('status') == 'complete'], k)
+    """Rows = model (variant); columns = dataset x (H Recall, H NDCG, P Recall, P NDCG, seeds, setting); cells mean ± std.
+    Models tuned with `tune` get one row, 'model (tuned on validation)', holding the seeds of the grid point chosen
+    on validation for each dataset (the point is in the `setting` column); their other grid points are left out."""
+    records = [r for r in records if r.get('status') == 'complete']
+    records, tuned = _tuned_split(records, datasets)
     rows = []
+    for m in dict.fromkeys(m for m, _ in tuned):
+        if models is not None and m not in models: continue
+        row = {'model': f'{m} (tuned on validation)', 'source': 'this project (run records)'}
+        for d in datasets:
+            point, recs = tuned.get((m, d), (None, []))
+            g = records_table(recs, k)
+            for proto in ('H', 'P'):
+                for mm in ('recall', 'ndcg'):
+                    row[f'{d} {proto} {NAMES[mm]}@{k}'] = _mean_std(g[f'{proto}_{mm}@{k}']) if len(g) else 'no record'
+            row[f'{d} seeds'] = len(g)
+            row[f'{d} setting'] = ', '.join(f'{kk}={v}' for kk, v in point.items()) if point else ''
+        rows.append(row)
+    t = records_table(records, k)
+
     keys = sorted({(r.model, r.variant) for r in t.itertuples()}) if len(t) else []
     if models is not None:
         keys = [(m, v) for m in models for (mm, v) in keys if mm == m] + [(m, 'preset') for m in models if m not in {mm for mm, _ in keys}]
@@ -104,6 +136,7 @@ def main_table(records: list[dict], datasets=('tiktok', 'baby', 'sports'), model
                 for m in ('recall', 'ndcg'):
                     row[f'{d} {proto} {NAMES[m]}@{k}'] = _mean_std(g[f'{proto}_{m}@{k}']) if len(g) else 'no record'
             row[f'{d} seeds'] = len(g)
+            row[f'{d} setting'] = ''
         rows.append(row)
     if reference and k == 20:
         for model, vals in PAPER_RESULTS.items():
@@ -111,7 +144,7 @@ def main_table(records: list[dict], datasets=('tiktok', 'baby', 'sports'), model
             for d in datasets:
                 r_, n_ = vals.get(d, (np.nan, np.nan))
                 row.update({f'{d} H Recall@{k}': '', f'{d} H NDCG@{k}': '',
-                            f'{d} P Recall@{k}': f'{r_:.4f}', f'{d} P NDCG@{k}': f'{n_:.4f}', f'{d} seeds': ''})
+                            f'{d} P Recall@{k}': f'{r_:.4f}', f'{d} P NDCG@{k}': f'{n_:.4f}', f'{d} seeds': '', f'{d} setting': ''})
             rows.append(row)
     return pd.DataFrame(rows).set_index(['model', 'source'])
 
@@ -189,13 +222,15 @@ def _in_grid(rec: dict, model: str, dataset: str, grid: dict, base) -> bool:
             and {k: v for k, v in rec['config'].items() if k not in free} == {k: v for k, v in want.items() if k not in free})
 
 def select_on_validation(records: list[dict], model: str, dataset: str, grid: dict | None = None, base=None,
-                         metric: str = 'recall@20') -> tuple[dict, float]:
-    "(grid point, its mean validation `metric`) with the best mean validation score among complete grid records."
+                         metric: str = 'recall@20', seed: int = 0) -> tuple[dict, float]:
+    """(grid point, its validation `metric`) with the best validation score among the complete grid records of seed
+    `seed` (the grid stage); later seeds of the chosen point never change the choice."""
     grid = BASELINE_GRIDS[model] if grid is None else grid
     base = tuning_base(model, dataset) if base is None else base
     scores = {}
     for r in records:
-        if not _in_grid(r, model, dataset, grid, base): continue
+        if r['config'].get('seed') != seed or not _in_grid(r, model, dataset, grid, base): continue
+
         point = {k: r['config'][k] for k in grid}
         scores.setdefault(json.dumps(point, sort_keys=True), []).append(_val(r, metric))
     if not scores: raise ValueError(f"no complete grid record of {model!r} on {dataset!r}: run grid_plan first")
@@ -206,7 +241,8 @@ def chosen_plan(records: list[dict], model: str, dataset: str, seeds=(0, 1, 2), 
     "Stage 2: the validation-selected grid point with every seed, tagged {'chosen': point, 'grid': ...}."
     grid = BASELINE_GRIDS[model] if grid is None else grid
     base = tuning_base(model, dataset, **overrides)
-    point, score = select_on_validation(records, model, dataset, grid, base)
+    point, score = select_on_validation(records, model, dataset, grid, base, seed=seeds[0])
+
     tags = {'chosen': point, 'grid': {k: list(v) for k, v in grid.items()}, 'selected_by': f'validation recall@20 = {score:.4f}'}
     return [(model, dataset, base.replace(seed=s, **point), tags) for s in seeds]
 

@@ -120,6 +120,22 @@ def walk_visits(train: sp.spmatrix, walk_length: int, walks: int, variant: str =
         wid, node = _walk(indptr, indices, starts, walk_length, variant, restart, rng)
         yield starts[wid], node, e_idx[wid]
 
+def _first_visits(own, node, e, N):
+    "Sorted unique (owner, node) pairs of one block with the earliest edge (1-based) that produced each."
+    key = own * N + node
+    o = np.lexsort((e, key)); key, e = key[o], e[o]
+    first = np.r_[True, key[1:] != key[:-1]]
+    return (key[first] // N), (key[first] % N).astype(np.int32), (e[first] + 1).astype(np.int32)
+
+def _jaccard(Bu: sp.csr_matrix, Bv: sp.csr_matrix, thr: np.ndarray | None) -> np.ndarray:
+    "Row-wise Jaccard of two visit-set matrices whose data is the first edge of each visit; `thr`: keep data <= thr."
+    for B in (Bu, Bv):
+        B.data = ((B.data <= np.repeat(thr, np.diff(B.indptr))) if thr is not None else np.ones_like(B.data, bool)).astype(np.float32)
+        B.eliminate_zeros()
+    inter = np.asarray(Bu.multiply(Bv).sum(1)).ravel()
+    union = np.diff(Bu.indptr) + np.diff(Bv.indptr) - inter
+    return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+
 def attention_matrix(train: sp.spmatrix,          # users x items training matrix R
                      walk_length: int = 130,      # M: steps per walk
                      walks: int = 6,              # R: walks per endpoint per edge
@@ -130,30 +146,35 @@ def attention_matrix(train: sp.spmatrix,          # users x items training matri
                      seed: int = 0,               # seed of the walks
                      budget: int = 2_000_000,     # walker-steps per block (memory knob)
                      ) -> sp.csr_matrix:
-    "The attention-aware matrix S, (U+I) x (U+I), symmetric, non-zero only on training edges, values in [0, eps]."
+    """The attention-aware matrix S, (U+I) x (U+I), symmetric, non-zero only on training edges, values in [0, eps].
+
+    Two passes over the same walks (same seed, same order): the first keeps only the items' visit sets, the
+    second meets each block of users with them and discards the block. Peak memory is the items' visit sets
+    plus one block, never the visit sets of all nodes."""
     R = sp.csr_matrix(train); R.sum_duplicates(); R.eliminate_zeros()
     U, I = R.shape; N = U + I
     eu = np.repeat(np.arange(U), np.diff(R.indptr)); ev = R.indices.astype(np.int64) + U
     E = len(eu)
-    rows, cols, firsts = [], [], []
+    # pass 1: visit sets of the item owners, as CSR (I x N) built block by block (blocks come in owner order)
+    counts = np.zeros(I, np.int64); cols, firsts = [], []
     for own, node, e in walk_visits(R, walk_length, walks, variant, restart, seed, budget):
-        key = own * N + node
-        o = np.lexsort((e, key)); key, e = key[o], e[o]
-        first = np.r_[True, key[1:] != key[:-1]]                     # earliest edge that produced each pair
-        rows.append((key[first] // N).astype(np.int32)); cols.append((key[first] % N).astype(np.int32))
-        firsts.append((e[first] + 1).astype(np.int32))
-    V = sp.csr_matrix((np.concatenate(firsts), (np.concatenate(rows), np.concatenate(cols))), shape=(N, N))
-    del rows, cols, firsts
-    vals = np.empty(E)
-    step = max(1, 20_000_000 // max(1, V.nnz // N + 1) // 4)          # edges per Jaccard chunk
-    for lo in range(0, E, step):
-        hi = min(E, lo + step); thr = np.arange(lo, hi) + 1
-        Bu, Bv = V[eu[lo:hi]], V[ev[lo:hi]]
-        for B in (Bu, Bv):
-            B.data = ((B.data <= np.repeat(thr, np.diff(B.indptr))) if accumulate else np.ones_like(B.data, bool)).astype(np.float32)
-            B.eliminate_zeros()
-        inter = np.asarray(Bu.multiply(Bv).sum(1)).ravel()
-        union = np.diff(Bu.indptr) + np.diff(Bv.indptr) - inter
-        vals[lo:hi] = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+        keep = own >= U
+        if not keep.any(): continue
+        o, c, f = _first_visits(own[keep], node[keep], e[keep], N)
+        counts += np.bincount(o - U, minlength=I); cols.append(c); firsts.append(f)
+    V_items = sp.csr_matrix((np.concatenate(firsts) if firsts else np.zeros(0, np.int32),
+                             np.concatenate(cols) if cols else np.zeros(0, np.int32), np.r_[0, np.cumsum(counts)]), shape=(I, N))
+    del cols, firsts
+    # pass 2: the same walks again; each block of users meets the stored item sets on the users' edges
+    vals = np.zeros(E)
+    for own, node, e in walk_visits(R, walk_length, walks, variant, restart, seed, budget):
+        keep = own < U
+        if not keep.any(): break                                       # users come first: the rest are items
+        o, c, f = _first_visits(own[keep], node[keep], e[keep], N)
+        u_lo, u_hi = int(o[0]), int(o[-1]) + 1
+        V_users = sp.csr_matrix((f, c, np.r_[0, np.cumsum(np.bincount(o - u_lo, minlength=u_hi - u_lo))]), shape=(u_hi - u_lo, N))
+        lo, hi = R.indptr[u_lo], R.indptr[u_hi]                        # the edges of these users (CSR order of R)
+        thr = np.arange(lo, hi) + 1 if accumulate else None
+        vals[lo:hi] = _jaccard(V_users[eu[lo:hi] - u_lo], V_items[ev[lo:hi] - U], thr)
     S = sp.coo_matrix((eps * vals, (eu, ev)), shape=(N, N))
     return sp.csr_matrix(S + S.T, dtype=np.float32)
