@@ -15,6 +15,7 @@ def test_reproduce_smoke(tmp_path):
         assert (out / f'{name}.md').exists() and (out / f'{name}.csv').exists(), name
     for name in ('curves', 'efficiency', 'attention', 'ablation', 'sensitivity'):
         assert (out / f'{name}.png').exists() and (out / f'{name}.pdf').exists(), name
+    assert (out / 'optimized_vs_direct.md').exists()                 # both KDiffE paths, same seeds
     table = (out / 'main_table.md').read_text()
     for row in ('mf', 'lightgcn', 'kdiffe', 'published (best-on-test)', 'KDiffE'):
         assert row in table, row
