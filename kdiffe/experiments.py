@@ -379,7 +379,7 @@ def update_readme(readme: str | Path, table: pd.DataFrame) -> bool:
     return True
 
 # %% ../nbs/09_experiments.ipynb #fa012a92
-EXPERIMENTS = ['datasets', 'main_table', 'ablation', 'sensitivity', 'curves', 'efficiency', 'attention']
+EXPERIMENTS = ['datasets', 'main_table', 'baselines', 'ablation', 'sensitivity', 'curves', 'efficiency', 'attention']
 
 def experiments_dir() -> Path:
     "nbs/experiments of the source checkout (the notebooks are not part of the installed package)."
