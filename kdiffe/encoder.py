@@ -76,20 +76,27 @@ class MultimodalEncoder(nn.Module):
         x = getattr(self, f'x_{m}')
         return self.proj[m](x) if self.trans == 1 else F.leaky_relu(x @ self.proj[m], 0.2)
 
-    def forward(self, users, items, adj: SparseOperator, graphs: dict) -> torch.Tensor:
+    def normalized_features(self) -> dict:
+        "norm(f_m) per modality: compute once per step and pass to `forward` and `contrastive_views` (both need it)."
+        return {m: F.normalize(self.project(m)) for m in self.modalities}
+
+    def forward(self, users, items, adj: SparseOperator, graphs: dict, feats: dict | None = None) -> torch.Tensor:
         "H_MM, (U+I, d)."
         U = users.shape[0]
         w = torch.softmax(self.modal_weight, 0)
         base = torch.cat([users, items])
+        feats = self.normalized_features() if feats is None else feats
         Z = 0
         for k, m in enumerate(self.modalities):
-            z = adj @ torch.cat([users, F.normalize(self.project(m))])
+            z = adj @ torch.cat([users, feats[m]])
             z = z + adj @ torch.cat([z[:U], items])
             if graphs.get(m) is not None: z = z + self.ris * (graphs[m] @ base)
             Z = Z + w[k] * z
         return propagate(adj, Z, self.layers) + self.res_lambda * F.normalize(Z)
 
-    def contrastive_views(self, users, adj: SparseOperator, graphs: dict) -> dict:
+    def contrastive_views(self, users, adj: SparseOperator, graphs: dict, feats: dict | None = None) -> dict:
         "C_m + A_hat C_m with C_m = G_m [E_U ; norm(f_m)], per modality."
-        return {m: propagate(adj, graphs[m] @ torch.cat([users, F.normalize(self.project(m))]), self.layers) for m in self.modalities}
+        feats = self.normalized_features() if feats is None else feats
+        return {m: propagate(adj, graphs[m] @ torch.cat([users, feats[m]]), self.layers) for m in self.modalities}
+
 

@@ -278,8 +278,8 @@ class KDiffE(Recommender):
         ent = self.rgat(self.entity_emb, self.relation_emb, kg, dropout)
         return propagate(self.adj, torch.cat([self.user_emb, ent[:self.n_items]]), self.config.gnn_layers)
 
-    def multimodal_view(self):
-        return self.mm(self.user_emb, self.item_emb, self.adj, self.graphs) if self.mm is not None else None
+    def multimodal_view(self, feats: dict | None = None):
+        return self.mm(self.user_emb, self.item_emb, self.adj, self.graphs, feats) if self.mm is not None else None
 
     def reg_loss(self) -> torch.Tensor:
         "L2 on the full user and item tables (official KDiffE / DiffMM)."
@@ -288,7 +288,8 @@ class KDiffE(Recommender):
     def loss(self, users, pos, neg):
         c, U = self.config, self.n_users
         kg_view = self.knowledge_view(self.original_kg if c.train_on_original_kg else self.generated_kg, True) if c.knowledge_view else None
-        mm = self.multimodal_view()
+        feats = self.mm.normalized_features() if self.mm is not None else None     # projected once per step
+        mm = self.multimodal_view(feats)
         def score(v, items): return (v.index_select(0, users) * v.index_select(0, U + items)).sum(1)
         s_pos = sum(score(v, pos) for v in (kg_view, mm) if v is not None)
         s_neg = sum(score(v, neg) for v in (kg_view, mm) if v is not None)
@@ -298,7 +299,8 @@ class KDiffE(Recommender):
         nce = info_nce if c.optimized else info_nce_reference
         pair = lambda a, b: nce(a[:U], b[:U], users, c.temp) + nce(a[U:], b[U:], pos, c.temp)
 
-        views = self.mm.contrastive_views(self.user_emb, self.adj, self.graphs) if mm is not None else {}
+        views = self.mm.contrastive_views(self.user_emb, self.adj, self.graphs, feats) if mm is not None else {}
+
         if c.cl_method == 1:
             for m, v in views.items(): cl = cl + pair(main, v)
             if c.kg_contrast and c.knowledge_view:
