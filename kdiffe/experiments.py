@@ -16,9 +16,9 @@ import pandas as pd
 # %% auto #0
 __all__ = ['PAPER_RESULTS', 'NAMES', 'TUNING', 'BASELINE_GRIDS', 'ABLATIONS', 'SENSITIVITY', 'README_BEGIN', 'README_END',
            'EXPERIMENTS', 'read_records', 'variant_of', 'records_table', 'main_table', 'run_plan', 'sweep',
-           'tuning_base', 'grid_plan', 'select_on_validation', 'chosen_plan', 'tune', 'tuned_table', 'variants_plan',
-           'variants_table', 'sensitivity_variants', 'style', 'plot_curves', 'save_figure', 'to_markdown', 'save_table',
-           'update_readme', 'experiments_dir', 'reproduce']
+           'tuning_base', 'grid_plan', 'select_on_validation', 'chosen_plan', 'tune', 'grid_progress', 'tuned_table',
+           'variants_plan', 'variants_table', 'sensitivity_variants', 'style', 'plot_curves', 'save_figure',
+           'to_markdown', 'save_table', 'update_readme', 'experiments_dir', 'reproduce']
 
 # %% ../nbs/09_experiments.ipynb #64ecf7e4
 def read_records(results_dir: str | Path, complete_only: bool = False) -> list[dict]:
@@ -108,8 +108,9 @@ def main_table(records: list[dict], datasets=('tiktok', 'baby', 'sports'), model
     """Rows = model (variant); columns = dataset x (H Recall, H NDCG, P Recall, P NDCG, seeds, setting); cells mean ± std.
     Models tuned with `tune` get one row, 'model (tuned on validation)', holding the seeds of the grid point chosen
     on validation for each dataset (the point is in the `setting` column); their other grid points are left out."""
-    records = [r for r in records if r.get('status') == 'complete']
+    records_all = records = [r for r in records if r.get('status') == 'complete']
     records, tuned = _tuned_split(records, datasets)
+
     rows = []
     for m in dict.fromkeys(m for m, _ in tuned):
         if models is not None and m not in models: continue
@@ -121,7 +122,9 @@ def main_table(records: list[dict], datasets=('tiktok', 'baby', 'sports'), model
                 for mm in ('recall', 'ndcg'):
                     row[f'{d} {proto} {NAMES[mm]}@{k}'] = _mean_std(g[f'{proto}_{mm}@{k}']) if len(g) else 'no record'
             row[f'{d} seeds'] = len(g)
-            row[f'{d} setting'] = ', '.join(f'{kk}={v}' for kk, v in point.items()) if point else ''
+            done, total = grid_progress(records_all, m, d)
+            row[f'{d} setting'] = (', '.join(f'{kk}={v}' for kk, v in point.items())
+                                   + ('' if done == total else f' ({done}/{total} grid points done)')) if point else ''
         rows.append(row)
     t = records_table(records, k)
 
@@ -255,7 +258,14 @@ def tune(model: str, dataset: str, data_dir: str | None, results_dir: str | Path
     out = run_plan(plan, data_dir, results_dir, executor, device=device)
     return {'chosen': plan[0][3]['chosen'], 'selected_by': plan[0][3]['selected_by'], 'runs': out}
 
-def tuned_table(records: list[dict], models=None, datasets=('tiktok', 'baby'), k: int = 20) -> pd.DataFrame:
+def grid_progress(records: list[dict], model: str, dataset: str, seed: int = 0) -> tuple[int, int]:
+    "(grid points with a complete record of the grid seed, grid size) of `model` on `dataset`."
+    grid, base = BASELINE_GRIDS[model], tuning_base(model, dataset)
+    done = {tuple(r['config'][k] for k in grid) for r in records if r['config'].get('seed') == seed and _in_grid(r, model, dataset, grid, base)}
+    return len(done), int(np.prod([len(v) for v in grid.values()]))
+
+def tuned_table(
+records: list[dict], models=None, datasets=('tiktok', 'baby'), k: int = 20) -> pd.DataFrame:
     "Rows = tuned model; per dataset the chosen setting, its seeds' H and P Recall/NDCG@k (mean ± std) and val score."
     models = list(BASELINE_GRIDS) if models is None else models
     t = records_table([r for r in records if r.get('status') == 'complete'], k)
@@ -271,7 +281,10 @@ def tuned_table(records: list[dict], models=None, datasets=('tiktok', 'baby'), k
                 ids = {r['run_id'] for r in records if _in_grid(r, model, d, one, tuning_base(model, d))}
                 g = g[g.run_id.isin(ids)]
             else: g = g.iloc[:0] if len(g) else g
+            done, total = grid_progress(records, model, d)
+            row[f'{d} grid points done'] = f"{done}/{total}"
             row[f'{d} setting'] = ', '.join(f'{kk}={v}' for kk, v in point.items()) if point else 'no record'
+
             row[f'{d} val Recall@{k}'] = f'{score:.4f}' if point else ''
             for proto in ('H', 'P'):
                 for m in ('recall', 'ndcg'):
