@@ -127,6 +127,7 @@ def main_table(records: list[dict], datasets=('tiktok', 'baby', 'sports'), model
                                    + ('' if done == total else f' ({done}/{total} grid points done)')) if point else ''
         rows.append(row)
     t = records_table(records, k)
+    if len(t): t = t[t.dataset.isin(list(datasets))]           # rows only for what the table shows
 
     keys = sorted({(r.model, r.variant) for r in t.itertuples()}) if len(t) else []
     if models is not None:
