@@ -15,10 +15,10 @@ import pandas as pd
 
 # %% auto #0
 __all__ = ['PAPER_RESULTS', 'NAMES', 'TUNING', 'BASELINE_GRIDS', 'ABLATIONS', 'SENSITIVITY', 'README_BEGIN', 'README_END',
-           'EXPERIMENTS', 'read_records', 'variant_of', 'records_table', 'main_table', 'run_plan', 'sweep',
-           'tuning_base', 'grid_plan', 'select_on_validation', 'chosen_plan', 'tune', 'grid_progress', 'tuned_table',
-           'variants_plan', 'variants_table', 'sensitivity_variants', 'style', 'plot_curves', 'save_figure',
-           'to_markdown', 'save_table', 'update_readme', 'experiments_dir', 'reproduce']
+           'EXPERIMENTS', 'read_records', 'variant_of', 'records_table', 'chosen_records', 'main_table', 'run_plan',
+           'sweep', 'tuning_base', 'grid_plan', 'select_on_validation', 'chosen_plan', 'tune', 'grid_progress',
+           'tuned_table', 'variants_plan', 'variants_table', 'sensitivity_variants', 'style', 'plot_curves',
+           'save_figure', 'to_markdown', 'save_table', 'update_readme', 'experiments_dir', 'reproduce']
 
 # %% ../nbs/09_experiments.ipynb #64ecf7e4
 def read_records(results_dir: str | Path, complete_only: bool = False) -> list[dict]:
@@ -88,19 +88,27 @@ def _mean_std(x: pd.Series) -> str:
     if not len(x): return 'no record'
     return f"{x.mean():.4f}" if len(x) == 1 else f"{x.mean():.4f} ± {x.std(ddof=1):.4f}"
 
+def chosen_records(records: list[dict], model: str, dataset: str) -> tuple[dict, float, list[dict]] | None:
+    "(grid point chosen on validation, its validation score, the complete records of that point, every seed) or None."
+    try: point, score = select_on_validation(records, model, dataset)
+    except (ValueError, KeyError): return None
+    one = {k: [v] for k, v in point.items()}
+    return point, score, [r for r in records if r.get('status') == 'complete' and _in_grid(r, model, dataset, one, tuning_base(model, dataset))]
+
+def _metric_cells(g: pd.DataFrame, d: str, k: int) -> dict:
+    "H and P Recall/NDCG@k cells (mean ± std over the rows of `records_table` output `g`) and the seed count."
+    cells = {f'{d} {proto} {NAMES[m]}@{k}': _mean_std(g[f'{proto}_{m}@{k}']) if len(g) else 'no record'
+             for proto in ('H', 'P') for m in ('recall', 'ndcg')}
+    return {**cells, f'{d} seeds': len(g)}
+
 def _tuned_split(records: list[dict], datasets) -> tuple[list[dict], dict]:
     "(records outside any tuning grid, {(model, dataset): (chosen point, its records)}) for the models of BASELINE_GRIDS."
-    rest, tuned = [], {}
-    for r in records:
-        g = BASELINE_GRIDS.get(r['model'])
-        in_grid = g is not None and r['dataset'] in datasets and _in_grid(r, r['model'], r['dataset'], g, tuning_base(r['model'], r['dataset']))
-        if not in_grid: rest.append(r)
+    rest = [r for r in records if not (r['model'] in BASELINE_GRIDS and r['dataset'] in datasets
+            and _in_grid(r, r['model'], r['dataset'], BASELINE_GRIDS[r['model']], tuning_base(r['model'], r['dataset'])))]
+    tuned = {}
     for m in BASELINE_GRIDS:
         for d in datasets:
-            try: point, _ = select_on_validation(records, m, d)
-            except (ValueError, KeyError): continue
-            one = {kk: [v] for kk, v in point.items()}
-            tuned[(m, d)] = (point, [r for r in records if _in_grid(r, m, d, one, tuning_base(m, d))])
+            if (ch := chosen_records(records, m, d)) is not None: tuned[(m, d)] = (ch[0], ch[2])
     return rest, tuned
 
 def main_table(records: list[dict], datasets=('tiktok', 'baby', 'sports'), models=None, k: int = 20,
@@ -117,11 +125,7 @@ def main_table(records: list[dict], datasets=('tiktok', 'baby', 'sports'), model
         row = {'model': f'{m} (tuned on validation)', 'source': 'this project (run records)'}
         for d in datasets:
             point, recs = tuned.get((m, d), (None, []))
-            g = records_table(recs, k)
-            for proto in ('H', 'P'):
-                for mm in ('recall', 'ndcg'):
-                    row[f'{d} {proto} {NAMES[mm]}@{k}'] = _mean_std(g[f'{proto}_{mm}@{k}']) if len(g) else 'no record'
-            row[f'{d} seeds'] = len(g)
+            row.update(_metric_cells(records_table(recs, k), d, k))
             done, total = grid_progress(records_all, m, d)
             row[f'{d} setting'] = (', '.join(f'{kk}={v}' for kk, v in point.items())
                                    + ('' if done == total else f' ({done}/{total} grid points done)')) if point else ''
@@ -135,11 +139,7 @@ def main_table(records: list[dict], datasets=('tiktok', 'baby', 'sports'), model
     for model, variant in keys:
         row = {'model': model if variant == 'preset' else f"{model} [{variant}]", 'source': 'this project (run records)'}
         for d in datasets:
-            g = t[(t.model == model) & (t.variant == variant) & (t.dataset == d)] if len(t) else t
-            for proto in ('H', 'P'):
-                for m in ('recall', 'ndcg'):
-                    row[f'{d} {proto} {NAMES[m]}@{k}'] = _mean_std(g[f'{proto}_{m}@{k}']) if len(g) else 'no record'
-            row[f'{d} seeds'] = len(g)
+            row.update(_metric_cells(t[(t.model == model) & (t.variant == variant) & (t.dataset == d)] if len(t) else t, d, k))
             row[f'{d} setting'] = ''
         rows.append(row)
     if reference and k == 20:
@@ -265,32 +265,19 @@ def grid_progress(records: list[dict], model: str, dataset: str, seed: int = 0) 
     done = {tuple(r['config'][k] for k in grid) for r in records if r['config'].get('seed') == seed and _in_grid(r, model, dataset, grid, base)}
     return len(done), int(np.prod([len(v) for v in grid.values()]))
 
-def tuned_table(
-records: list[dict], models=None, datasets=('tiktok', 'baby'), k: int = 20) -> pd.DataFrame:
+def tuned_table(records: list[dict], models=None, datasets=('tiktok', 'baby'), k: int = 20) -> pd.DataFrame:
     "Rows = tuned model; per dataset the chosen setting, its seeds' H and P Recall/NDCG@k (mean ± std) and val score."
     models = list(BASELINE_GRIDS) if models is None else models
-    t = records_table([r for r in records if r.get('status') == 'complete'], k)
     rows = []
     for model in models:
         row = {'model': model}
         for d in datasets:
-            try: point, score = select_on_validation(records, model, d)
-            except (ValueError, KeyError): point, score = None, np.nan
-            g = t[(t.model == model) & (t.dataset == d)] if len(t) else t
-            if point is not None and len(g):
-                one = {kk: [v] for kk, v in point.items()}
-                ids = {r['run_id'] for r in records if _in_grid(r, model, d, one, tuning_base(model, d))}
-                g = g[g.run_id.isin(ids)]
-            else: g = g.iloc[:0] if len(g) else g
+            point, score, recs = chosen_records(records, model, d) or (None, np.nan, [])
             done, total = grid_progress(records, model, d)
             row[f'{d} grid points done'] = f"{done}/{total}"
             row[f'{d} setting'] = ', '.join(f'{kk}={v}' for kk, v in point.items()) if point else 'no record'
-
             row[f'{d} val Recall@{k}'] = f'{score:.4f}' if point else ''
-            for proto in ('H', 'P'):
-                for m in ('recall', 'ndcg'):
-                    row[f'{d} {proto} {NAMES[m]}@{k}'] = _mean_std(g[f'{proto}_{m}@{k}']) if len(g) else 'no record'
-            row[f'{d} seeds'] = len(g)
+            row.update(_metric_cells(records_table(recs, k), d, k))
         rows.append(row)
     return pd.DataFrame(rows).set_index('model')
 
