@@ -143,6 +143,8 @@ class SGL(LightGCN):
         return terms
 
 # %% ../nbs/08_baselines.ipynb #7c1e0a02
+from .contrastive import _CosineLogSumExp
+
 def kmeans(x: torch.Tensor, k: int, iters: int = 20, generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     "(centroids (k, d), assignment (n,)) of Lloyd's k-means with a random-rows init; vectorised over points and clusters."
     n = x.shape[0]; k = min(k, n)
@@ -172,7 +174,8 @@ NCLConfig.presets = {'tiktok': {}, 'baby': {}, 'sports': {},
 def _nce_sum(a, b_all, pos_rows, temp):
     "sum_n -log softmax over rows of b_all (cosine / temp), positive = pos_rows[n] (both unit-normalised here)."
     a = F.normalize(a) / temp
-    return (torch.logsumexp(a @ b_all.T, 1) - (a * pos_rows).sum(1)).sum()
+    return (_CosineLogSumExp.apply(a, b_all, 1.0 / temp) - (a * pos_rows).sum(1)).sum()
+
 
 @register('ncl')
 class NCL(LightGCN):
