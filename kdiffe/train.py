@@ -265,9 +265,9 @@ def fit(model: str,                       # registered model name (see MODELS)
     rid = run_id(model, config, data)
     path = record_path(out, data, model, rid)
     ckpt = path.with_suffix('.ckpt.pt')
-    if path.exists() and not force:
-        rec = json.loads(path.read_text())
-        if rec.get('status') == 'complete': return rec
+    try: prev = json.loads(path.read_text()) if path.exists() else {}
+    except json.JSONDecodeError as e: raise ValueError(f"{path}: not a readable run record ({e}); move it away to retrain") from None
+    if prev.get('status') == 'complete' and not force: return prev
     if ckpt.exists() and not (resume or restart):
         raise FileExistsError(f"{ckpt}: an interrupted run with this config exists; pass resume=True (--resume) "
                               f"to continue it or restart=True (--restart) to discard it")
@@ -287,7 +287,12 @@ def fit(model: str,                       # registered model name (see MODELS)
         for k, o in net.extra_optimizers().items(): o.load_state_dict(state['extra_optimizers'][k])
         if hasattr(net, 'load_extra_state'): net.load_extra_state(state.get('extra_state'))
         _set_rng_state(rng, state['rng']); rec['epochs'] = state['epochs']; start = state['epoch'] + 1
-        rec['resumed_at'] = rec.get('resumed_at', []) + [start]
+        # provenance: the run keeps the commit, machine and start time it began with; each resume adds its own
+        prov = state.get('provenance') or {k: prev[k] for k in ('git_commit', 'hardware', 'started', 'resumes') if k in prev}
+        here = {'epoch': start, 'git_commit': rec['git_commit'], 'hardware': rec['hardware'], 'time': rec['started']}
+        rec.update({k: prov[k] for k in ('git_commit', 'hardware', 'started') if k in prov})
+        rec['resumes'] = prov.get('resumes', []) + [here]
+        rec['resumed_at'] = [r['epoch'] for r in rec['resumes']]
     path.parent.mkdir(parents=True, exist_ok=True)
     history = [e['val'][config.val_metric] for e in rec['epochs']]
     best, stop = early_stopping(history, config.patience)
@@ -328,7 +333,8 @@ def fit(model: str,                       # registered model name (see MODELS)
         if checkpoint:
             state = {'model': net.state_dict(), 'optimizer': opt.state_dict(), 'epoch': epoch, 'epochs': rec['epochs'],
                      'extra_optimizers': {k: o.state_dict() for k, o in net.extra_optimizers().items()},
-                     'extra_state': net.extra_state() if hasattr(net, 'extra_state') else None, 'rng': _rng_state(rng)}
+                     'extra_state': net.extra_state() if hasattr(net, 'extra_state') else None, 'rng': _rng_state(rng),
+                     'provenance': {k: rec[k] for k in ('git_commit', 'hardware', 'started', 'resumes') if k in rec}}
             tmp = ckpt.with_suffix('.tmp'); torch.save(state, tmp); os.replace(tmp, ckpt)
         finished = stop or epoch == config.epochs - 1
         rec['status'] = 'complete' if finished else 'running'

@@ -42,3 +42,25 @@ def test_early_stopping_stops(tmp_path):
     rec = fit('lightgcn', ds, cfg, device='cpu', out=tmp_path, progress=False)
     assert rec['stop_reason'] == 'early stopping' and len(rec['epochs']) < 200
     assert rec['summary']['H']['epoch'] == len(rec['epochs']) - 3
+
+def test_resume_keeps_provenance(tmp_path, monkeypatch):
+    "A resumed run keeps the commit it started at; every resume is listed with its own commit and machine."
+    ds = synthetic(n_users=150, n_items=90)
+    kw = dict(device='cpu', out=tmp_path, progress=False)
+    monkeypatch.setenv('KDIFFE_GIT_COMMIT', 'a' * 40)
+    first = fit('lightgcn', ds, _cfg(), stop_after=1, **kw)
+    monkeypatch.setenv('KDIFFE_GIT_COMMIT', 'b' * 40)
+    fit('lightgcn', ds, _cfg(), stop_after=1, resume=True, **kw)
+    monkeypatch.setenv('KDIFFE_GIT_COMMIT', 'c' * 40)
+    done = fit('lightgcn', ds, _cfg(), resume=True, **kw)
+    assert done['status'] == 'complete' and done['git_commit'] == 'a' * 40 and done['started'] == first['started']
+    assert [r['git_commit'] for r in done['resumes']] == ['b' * 40, 'c' * 40]
+    assert done['resumed_at'] == [1, 2] and all('device' in r['hardware'] for r in done['resumes'])
+
+def test_unreadable_record_is_named(tmp_path):
+    ds = synthetic(n_users=100, n_items=60)
+    rec = fit('lightgcn', ds, _cfg(seed=1), device='cpu', out=tmp_path, progress=False)
+    path = tmp_path / ds.name / 'lightgcn' / f"{rec['run_id']}.json"
+    path.write_text('{"status": "compl')
+    with pytest.raises(ValueError, match=str(path.name)):
+        fit('lightgcn', ds, _cfg(seed=1), device='cpu', out=tmp_path, progress=False)
