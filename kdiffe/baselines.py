@@ -251,11 +251,10 @@ class HCCF(Recommender):
     def forward(self, keep_rate: float):
         U = self.n_users
         x = torch.cat([self.user_emb, self.item_emb]); total = x
-        adj = self.adj if keep_rate >= 1 else self._dropped_adj()
         Hu, Hi = self.user_emb @ self.user_hyper, self.item_emb @ self.item_hyper
         local, glob = [], []
         for _ in range(self.config.layers):
-            l = adj @ x
+            l = (self.adj if keep_rate >= 1 else self._dropped_adj()) @ x       # a fresh edge dropout per layer
             hu, hi = (F.dropout(H, 1 - keep_rate) if keep_rate < 1 else H for H in (Hu, Hi))
             g = torch.cat([hu @ (hu.T @ x[:U]), hi @ (hi.T @ x[U:])])
             local.append(l); glob.append(g)
