@@ -241,6 +241,9 @@ def _set_rng_state(rng, s):
 def record_path(out: str | Path, data: Dataset, model: str, rid: str) -> Path:
     return Path(out) / data.name / model / f"{rid}.json"
 
+#: record fields that describe where and when a run began; kept across resumes (each resume is listed under 'resumes')
+_PROVENANCE = ('git_commit', 'hardware', 'started', 'resumes')
+
 def fit(model: str,                       # registered model name (see MODELS)
         data: Dataset,                    # the dataset
         config=None,                      # the model's config (default: its defaults)
@@ -288,7 +291,7 @@ def fit(model: str,                       # registered model name (see MODELS)
         if hasattr(net, 'load_extra_state'): net.load_extra_state(state.get('extra_state'))
         _set_rng_state(rng, state['rng']); rec['epochs'] = state['epochs']; start = state['epoch'] + 1
         # provenance: the run keeps the commit, machine and start time it began with; each resume adds its own
-        prov = state.get('provenance') or {k: prev[k] for k in ('git_commit', 'hardware', 'started', 'resumes') if k in prev}
+        prov = state.get('provenance') or {k: prev[k] for k in _PROVENANCE if k in prev}
         here = {'epoch': start, 'git_commit': rec['git_commit'], 'hardware': rec['hardware'], 'time': rec['started']}
         rec.update({k: prov[k] for k in ('git_commit', 'hardware', 'started') if k in prov})
         rec['resumes'] = prov.get('resumes', []) + [here]
@@ -334,7 +337,7 @@ def fit(model: str,                       # registered model name (see MODELS)
             state = {'model': net.state_dict(), 'optimizer': opt.state_dict(), 'epoch': epoch, 'epochs': rec['epochs'],
                      'extra_optimizers': {k: o.state_dict() for k, o in net.extra_optimizers().items()},
                      'extra_state': net.extra_state() if hasattr(net, 'extra_state') else None, 'rng': _rng_state(rng),
-                     'provenance': {k: rec[k] for k in ('git_commit', 'hardware', 'started', 'resumes') if k in rec}}
+                     'provenance': {k: rec[k] for k in _PROVENANCE if k in rec}}
             tmp = ckpt.with_suffix('.tmp'); torch.save(state, tmp); os.replace(tmp, ckpt)
         finished = stop or epoch == config.epochs - 1
         rec['status'] = 'complete' if finished else 'running'
