@@ -16,9 +16,9 @@ import pandas as pd
 # %% auto #0
 __all__ = ['PAPER_RESULTS', 'NAMES', 'TUNING', 'BASELINE_GRIDS', 'ABLATIONS', 'SENSITIVITY', 'README_BEGIN', 'README_END',
            'EXPERIMENTS', 'read_records', 'variant_of', 'records_table', 'chosen_records', 'main_table', 'run_plan',
-           'sweep', 'tuning_base', 'grid_plan', 'select_on_validation', 'chosen_plan', 'tune', 'grid_progress',
-           'tuned_table', 'variants_plan', 'variants_table', 'sensitivity_variants', 'style', 'plot_curves',
-           'save_figure', 'to_markdown', 'save_table', 'update_readme', 'experiments_dir', 'reproduce']
+           'sweep', 'tuning_base', 'grid_plan', 'grid_records', 'select_on_validation', 'chosen_plan', 'tune',
+           'grid_progress', 'tuned_table', 'variants_plan', 'variants_table', 'sensitivity_variants', 'style',
+           'plot_curves', 'save_figure', 'to_markdown', 'save_table', 'update_readme', 'experiments_dir', 'reproduce']
 
 # %% ../nbs/09_experiments.ipynb #64ecf7e4
 def read_records(results_dir: str | Path, complete_only: bool = False) -> list[dict]:
@@ -225,6 +225,12 @@ def _in_grid(rec: dict, model: str, dataset: str, grid: dict, base) -> bool:
     return (all(rec['config'].get(k) in v for k, v in grid.items())
             and {k: v for k, v in rec['config'].items() if k not in free} == {k: v for k, v in want.items() if k not in free})
 
+def grid_records(records: list[dict], model: str, dataset: str, grid: dict | None = None, base=None, seed: int = 0) -> list[dict]:
+    "The complete records of the grid stage: `model` on `dataset`, a point of `grid` over `base`, grid seed `seed`."
+    grid = BASELINE_GRIDS[model] if grid is None else grid
+    base = tuning_base(model, dataset) if base is None else base
+    return [r for r in records if r['config'].get('seed') == seed and _in_grid(r, model, dataset, grid, base)]
+
 def select_on_validation(records: list[dict], model: str, dataset: str, grid: dict | None = None, base=None,
                          metric: str = 'recall@20', seed: int = 0) -> tuple[dict, float]:
     """(grid point, its validation `metric`) with the best validation score among the complete grid records of seed
@@ -232,9 +238,7 @@ def select_on_validation(records: list[dict], model: str, dataset: str, grid: di
     grid = BASELINE_GRIDS[model] if grid is None else grid
     base = tuning_base(model, dataset) if base is None else base
     scores = {}
-    for r in records:
-        if r['config'].get('seed') != seed or not _in_grid(r, model, dataset, grid, base): continue
-
+    for r in grid_records(records, model, dataset, grid, base, seed):
         point = {k: r['config'][k] for k in grid}
         scores.setdefault(json.dumps(point, sort_keys=True), []).append(_val(r, metric))
     if not scores: raise ValueError(f"no complete grid record of {model!r} on {dataset!r}: run grid_plan first")
@@ -261,8 +265,8 @@ def tune(model: str, dataset: str, data_dir: str | None, results_dir: str | Path
 
 def grid_progress(records: list[dict], model: str, dataset: str, seed: int = 0) -> tuple[int, int]:
     "(grid points with a complete record of the grid seed, grid size) of `model` on `dataset`."
-    grid, base = BASELINE_GRIDS[model], tuning_base(model, dataset)
-    done = {tuple(r['config'][k] for k in grid) for r in records if r['config'].get('seed') == seed and _in_grid(r, model, dataset, grid, base)}
+    grid = BASELINE_GRIDS[model]
+    done = {tuple(r['config'][k] for k in grid) for r in grid_records(records, model, dataset, seed=seed)}
     return len(done), int(np.prod([len(v) for v in grid.values()]))
 
 def tuned_table(records: list[dict], models=None, datasets=('tiktok', 'baby'), k: int = 20) -> pd.DataFrame:
