@@ -195,11 +195,11 @@ TUNING = dict(epochs=200, patience=20)
 
 #: model -> grid (field -> values) over the preset of the dataset; centred on each reference code's defaults.
 BASELINE_GRIDS = {
-    'mf':       {'reg': [1e-5, 1e-4, 1e-3, 1e-2, 1e-1]},
+    'mf':       {'reg': [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0]},
     'lightgcn': {'reg': [1e-5, 1e-4, 1e-3]},
-    'sgl':      {'ssl_reg': [0.005, 0.02, 0.1, 0.5]},
+    'sgl':      {'ssl_reg': [0.001, 0.005, 0.02, 0.1, 0.5]},
     'ncl':      {'ssl_reg': [1e-7, 1e-6, 1e-5]},
-    'hccf':     {'ssl_reg': [1e-4, 1e-3, 1e-2]},
+    'hccf':     {'ssl_reg': [1e-5, 1e-4, 1e-3, 1e-2]},
     'diffkg':   {'ssl_reg': [0.001, 0.01, 0.1, 1.0]},
     'diffmm':   {'ssl_reg': [1e-3, 1e-2, 1e-1]},
 }
