@@ -217,6 +217,15 @@ def grid_plan(model: str, dataset: str, grid: dict | None = None, seed: int = 0,
 
 def _val(rec, metric='recall@20'): return rec['summary']['H']['val'][metric]
 
+def _distance(point: dict, base) -> float:
+    "How far a grid point lies from the preset `base`: |log10 ratio| per positive numeric field, else 0 or 1."
+    d = 0.0
+    for k, v in point.items():
+        p = getattr(base, k)
+        num = all(isinstance(x, (int, float)) and not isinstance(x, bool) and x > 0 for x in (v, p))
+        d += abs(np.log10(v / p)) if num else float(v != p)
+    return d
+
 def _in_grid(rec: dict, model: str, dataset: str, grid: dict, base) -> bool:
     "A complete record of `model` on `dataset` whose config is `base` apart from the grid fields and the seed."
     if rec['model'] != model or rec['dataset'] != dataset or rec.get('status') != 'complete' or not rec.get('summary'): return False
@@ -242,7 +251,8 @@ def select_on_validation(records: list[dict], model: str, dataset: str, grid: di
         point = {k: r['config'][k] for k in grid}
         scores.setdefault(json.dumps(point, sort_keys=True), []).append(_val(r, metric))
     if not scores: raise ValueError(f"no complete grid record of {model!r} on {dataset!r}: run grid_plan first")
-    best = max(scores, key=lambda k: (np.mean(scores[k]), k))
+    # an exact tie goes to the point nearest the preset (the reference default): no evidence, no move
+    best = max(scores, key=lambda k: (np.mean(scores[k]), -_distance(json.loads(k), base), k))
     return json.loads(best), float(np.mean(scores[best]))
 
 def chosen_plan(records: list[dict], model: str, dataset: str, seeds=(0, 1, 2), grid: dict | None = None, **overrides) -> list[tuple]:
