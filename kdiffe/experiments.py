@@ -35,12 +35,13 @@ def read_records(results_dir: str | Path, complete_only: bool = False) -> list[d
 
 def variant_of(rec: dict) -> str:
     "The config fields of a record that differ from its model's preset for its dataset (seed excluded)."
-    from kdiffe.train import get_model
+    from kdiffe.train import get_model, legacy_filled
     cls = get_model(rec['model']).config_class
     base = dataclasses.asdict(cls.preset(rec['dataset'] if rec['dataset'] in cls.presets else None))
-    diff = {k: v for k, v in rec['config'].items() if k not in ('seed',) and k in base and base[k] != v
+    cfg = legacy_filled(rec['config'], cls)                                       # fields declared after the run
+    diff = {k: v for k, v in cfg.items() if k not in ('seed',) and k in base and base[k] != v
             and not (isinstance(base[k], tuple) and list(base[k]) == v)}
-    missing = [k for k in base if k not in rec['config'] and k != 'seed']       # records older than a new switch
+    missing = [k for k in base if k not in cfg and k != 'seed']                 # older than an undeclared new field
     parts = [f"{k}={v}" for k, v in sorted(diff.items())] + [f"no {k}" for k in missing]
     return ', '.join(parts) or 'preset'
 
@@ -59,7 +60,10 @@ def records_table(records: list[dict], k: int = 20) -> pd.DataFrame:
                      'epoch_seconds_median': float(np.median(secs)) if secs else np.nan,
                      'device': r['hardware'].get('gpu', r['hardware'].get('device')), 'peak_rss_mb': r.get('peak_rss_mb'),
                      'record': r.get('_path', '')})
-    return pd.DataFrame(rows)
+    cols = ['model', 'dataset', 'variant', 'seed', 'run_id', 'status', 'epochs_run', 'H_epoch', 'P_epoch',
+            *[f'{p}_{m}@{k}' for p in 'HP' for m in ('recall', 'ndcg', 'precision')],
+            'epoch_seconds_median', 'device', 'peak_rss_mb', 'record']
+    return pd.DataFrame(rows, columns=cols)          # the same columns when no record has a summary yet
 
 # %% ../nbs/09_experiments.ipynb #d4579628
 #: Published Recall@20 / NDCG@20 (best epoch on test), for labelled reference rows only.
@@ -229,10 +233,12 @@ def _distance(point: dict, base) -> float:
 def _in_grid(rec: dict, model: str, dataset: str, grid: dict, base) -> bool:
     "A complete record of `model` on `dataset` whose config is `base` apart from the grid fields and the seed."
     if rec['model'] != model or rec['dataset'] != dataset or rec.get('status') != 'complete' or not rec.get('summary'): return False
+    from kdiffe.train import legacy_filled
     want = json.loads(json.dumps(dataclasses.asdict(base), default=str))
+    cfg = legacy_filled(rec['config'], type(base))                               # fields declared after the run
     free = set(grid) | {'seed'}
-    return (all(rec['config'].get(k) in v for k, v in grid.items())
-            and {k: v for k, v in rec['config'].items() if k not in free} == {k: v for k, v in want.items() if k not in free})
+    return (all(cfg.get(k) in v for k, v in grid.items())
+            and {k: v for k, v in cfg.items() if k not in free} == {k: v for k, v in want.items() if k not in free})
 
 def grid_records(records: list[dict], model: str, dataset: str, grid: dict | None = None, base=None, seed: int = 0) -> list[dict]:
     "The complete records of the grid stage: `model` on `dataset`, a point of `grid` over `base`, grid seed `seed`."

@@ -28,9 +28,9 @@ from .data import Dataset
 from .eval import evaluate
 
 # %% auto #0
-__all__ = ['MODELS', 'TrainConfig', 'register', 'Recommender', 'get_model', 'BPRSampler', 'early_stopping', 'summarize', 'run_id',
-           'git_commit', 'versions', 'hardware', 'peak_rss_mb', 'choose_device', 'set_threads', 'seed_everything',
-           'record_path', 'fit']
+__all__ = ['MODELS', 'LEGACY', 'TrainConfig', 'register', 'Recommender', 'get_model', 'BPRSampler', 'early_stopping', 'summarize',
+           'config_key', 'legacy_filled', 'run_id', 'git_commit', 'versions', 'hardware', 'peak_rss_mb',
+           'choose_device', 'set_threads', 'seed_everything', 'record_path', 'fit']
 
 # %% ../nbs/07_train.ipynb #9b0ecc9e
 @dataclass
@@ -166,9 +166,23 @@ def summarize(epochs: list[dict], metric: str = 'recall@20') -> dict:
                   'label': 'best test epoch (official protocol: selects on test)'}}
 
 # %% ../nbs/07_train.ipynb #20cb7441
+#: metadata key of a config field added after records existed: the value that reproduces the behaviour before it
+LEGACY = 'legacy'
+
+def config_key(config) -> dict:
+    "The config as run ids see it: every field, except a field declared with a `legacy` value while it holds that value."
+    d = asdict(config)
+    for f in dataclasses.fields(config):
+        if LEGACY in f.metadata and d[f.name] == f.metadata[LEGACY]: del d[f.name]
+    return d
+
+def legacy_filled(recorded: dict, config_class) -> dict:
+    "A recorded config with the legacy value of every declared field it predates (to compare records across versions)."
+    return {**{f.name: f.metadata[LEGACY] for f in dataclasses.fields(config_class) if LEGACY in f.metadata}, **recorded}
+
 def run_id(model: str, config, data: Dataset) -> str:
-    "Short hash of (model, complete config, dataset name, data checksums)."
-    blob = json.dumps({'model': model, 'config': asdict(config), 'dataset': data.name, 'checksums': data.checksums},
+    "Short hash of (model, config as `config_key` sees it, dataset name, data checksums)."
+    blob = json.dumps({'model': model, 'config': config_key(config), 'dataset': data.name, 'checksums': data.checksums},
                       sort_keys=True, default=str)
     return hashlib.sha1(blob.encode()).hexdigest()[:12]
 
