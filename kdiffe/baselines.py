@@ -5,7 +5,7 @@
 # %% ../nbs/08_baselines.ipynb #03d93a13
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -15,7 +15,7 @@ from torch import nn
 
 from .data import Dataset
 from .rwr import SparseOperator, normalized_adjacency
-from .train import Recommender, TrainConfig, register
+from .train import Recommender, TrainConfig, register, LEGACY
 
 # %% auto #0
 __all__ = ['LightGCNConfig', 'LightGCN', 'MFConfig', 'MF', 'SGLConfig', 'SGL', 'kmeans', 'NCLConfig', 'NCL', 'HCCFConfig', 'HCCF',
@@ -225,6 +225,14 @@ class HCCFConfig(TrainConfig):
     ssl_reg: float = 1e-3      # weight of the local-global InfoNCE
     reg: float = 1e-7          # L2 on all parameters
     batch_size: int = 4096
+    # the reference's two torchVersion states (see the text above); added after the first records, hence `legacy`
+    activation: str = field(default='none', metadata={LEGACY: 'none'})  # 'leaky_relu': LeakyReLU(0.5) after the GCN and both hypergraph products
+    negatives: str = field(default='all', metadata={LEGACY: 'all'})     # 'batch': InfoNCE denominator over the batch's unique nodes only
+
+    def validated(self):
+        if self.activation not in ('none', 'leaky_relu'): raise ValueError(f"activation must be 'none' or 'leaky_relu', got {self.activation!r}")
+        if self.negatives not in ('all', 'batch'): raise ValueError(f"negatives must be 'all' or 'batch', got {self.negatives!r}")
+        return super().validated()
 
 HCCFConfig.presets = {'tiktok': {}, 'baby': {}, 'sports': {}, 'smoke': dict(epochs=3, dim=16, hyperedges=8, batch_size=1024)}
 
@@ -253,10 +261,11 @@ class HCCF(Recommender):
         x = torch.cat([self.user_emb, self.item_emb]); total = x
         Hu, Hi = self.user_emb @ self.user_hyper, self.item_emb @ self.item_hyper
         local, glob = [], []
+        act = (lambda t: F.leaky_relu(t, 0.5)) if self.config.activation == 'leaky_relu' else (lambda t: t)
         for _ in range(self.config.layers):
-            l = (self.adj if keep_rate >= 1 else self._dropped_adj()) @ x       # a fresh edge dropout per layer
+            l = act((self.adj if keep_rate >= 1 else self._dropped_adj()) @ x)  # a fresh edge dropout per layer
             hu, hi = (F.dropout(H, 1 - keep_rate) if keep_rate < 1 else H for H in (Hu, Hi))
-            g = torch.cat([hu @ (hu.T @ x[:U]), hi @ (hi.T @ x[U:])])
+            g = torch.cat([act(hu @ act(hu.T @ x[:U])), act(hi @ act(hi.T @ x[U:]))])
             local.append(l); glob.append(g)
             x = l + g; total = total + x
         return total, local, glob
@@ -268,7 +277,10 @@ class HCCF(Recommender):
         terms = {'bpr': F.softplus((u * n).sum(1) - (u * p).sum(1)).mean(),
                  'reg': c.reg * sum(w.pow(2).sum() for w in self.parameters())}
         uu, up = torch.unique(users), torch.unique(pos)
-        terms['ssl'] = c.ssl_reg * sum(info_nce(l[:U].detach(), g[:U], uu, c.ssl_temp) + info_nce(l[U:].detach(), g[U:], up, c.ssl_temp)
+        def nce(a, b, nodes):                          # negatives: all rows of the global view, or the batch's nodes only
+            if c.negatives == 'batch': a, b, nodes = a[nodes], b[nodes], torch.arange(len(nodes), device=nodes.device)
+            return info_nce(a, b, nodes, c.ssl_temp)
+        terms['ssl'] = c.ssl_reg * sum(nce(l[:U].detach(), g[:U], uu) + nce(l[U:].detach(), g[U:], up)
                                        for l, g in zip(local, glob))
         return terms
 
