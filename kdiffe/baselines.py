@@ -228,6 +228,7 @@ class HCCFConfig(TrainConfig):
     # the reference's two torchVersion states (see the text above); added after the first records, hence `legacy`
     activation: str = field(default='none', metadata={LEGACY: 'none'})  # 'leaky_relu': LeakyReLU(0.5) after the GCN and both hypergraph products
     negatives: str = field(default='all', metadata={LEGACY: 'all'})     # 'batch': InfoNCE denominator over the batch's unique nodes only
+    self_loops: bool = field(default=True, metadata={LEGACY: True})    # False: D^-1/2 A D^-1/2 without I (the later reference state)
 
     def validated(self):
         if self.activation not in ('none', 'leaky_relu'): raise ValueError(f"activation must be 'none' or 'leaky_relu', got {self.activation!r}")
@@ -246,7 +247,7 @@ class HCCF(Recommender):
         init = lambda *s: nn.Parameter(nn.init.xavier_uniform_(torch.empty(*s)))
         self.user_emb, self.item_emb = init(self.n_users, config.dim), init(self.n_items, config.dim)
         self.user_hyper, self.item_hyper = init(config.dim, config.hyperedges), init(config.dim, config.hyperedges)
-        self.norm_adj = normalized_adjacency(data.train, self_loops=True)
+        self.norm_adj = normalized_adjacency(data.train, self_loops=config.self_loops)
         self.adj = SparseOperator(self.norm_adj, device, symmetric=True)
 
     def _dropped_adj(self) -> SparseOperator:
