@@ -33,37 +33,35 @@ def read_records(results_dir: str | Path, complete_only: bool = False) -> list[d
         rec['_path'] = str(p); out.append(rec)
     return out
 
-def variant_of(rec: dict) -> str:
-    "The config fields of a record that differ from its model's preset for its dataset (seed excluded)."
+def variant_of(rec: dict, base=None, same: str = 'preset') -> str:
+    "The config fields of a record that differ from `base` (default: its model's preset for its dataset), seed excluded."
     from kdiffe.train import get_model, legacy_filled
     cls = get_model(rec['model']).config_class
-    base = dataclasses.asdict(cls.preset(rec['dataset'] if rec['dataset'] in cls.presets else None))
+    if base is None: base = cls.preset(rec['dataset'] if rec['dataset'] in cls.presets else None)
+    base = dataclasses.asdict(base)
     cfg = legacy_filled(rec['config'], cls)                                       # fields declared after the run
     diff = {k: v for k, v in cfg.items() if k not in ('seed',) and k in base and base[k] != v
             and not (isinstance(base[k], tuple) and list(base[k]) == v)}
     missing = [k for k in base if k not in cfg and k != 'seed']                 # older than an undeclared new field
     parts = [f"{k}={v}" for k, v in sorted(diff.items())] + [f"no {k}" for k in missing]
-    return ', '.join(parts) or 'preset'
+    return ', '.join(parts) or same
 
 def records_table(records: list[dict], k: int = 20) -> pd.DataFrame:
     "One row per run: identity, status, protocol H/P Recall/NDCG/Precision@k, epochs, timing, memory."
+    metrics = [(p, m) for p in 'HP' for m in ('recall', 'ndcg', 'precision')]
+    cols = ['model', 'dataset', 'variant', 'seed', 'run_id', 'status', 'epochs_run', 'H_epoch', 'P_epoch',
+            *[f'{p}_{m}@{k}' for p, m in metrics], 'epoch_seconds_median', 'device', 'peak_rss_mb', 'record']
     rows = []
     for r in records:
         s = r.get('summary') or {}
         if not s: continue
         secs = [e['seconds']['total'] for e in r['epochs']]
-        rows.append({'model': r['model'], 'dataset': r['dataset'], 'variant': variant_of(r), 'seed': r['seed'],
-                     'run_id': r['run_id'], 'status': r['status'], 'epochs_run': len(r['epochs']),
-                     'H_epoch': s['H']['epoch'], 'P_epoch': s['P']['epoch'],
-                     **{f'H_{m}@{k}': s['H']['test'][f'{m}@{k}'] for m in ('recall', 'ndcg', 'precision')},
-                     **{f'P_{m}@{k}': s['P']['test'][f'{m}@{k}'] for m in ('recall', 'ndcg', 'precision')},
-                     'epoch_seconds_median': float(np.median(secs)) if secs else np.nan,
-                     'device': r['hardware'].get('gpu', r['hardware'].get('device')), 'peak_rss_mb': r.get('peak_rss_mb'),
-                     'record': r.get('_path', '')})
-    cols = ['model', 'dataset', 'variant', 'seed', 'run_id', 'status', 'epochs_run', 'H_epoch', 'P_epoch',
-            *[f'{p}_{m}@{k}' for p in 'HP' for m in ('recall', 'ndcg', 'precision')],
-            'epoch_seconds_median', 'device', 'peak_rss_mb', 'record']
+        rows.append([r['model'], r['dataset'], variant_of(r), r['seed'], r['run_id'], r['status'], len(r['epochs']),
+                     s['H']['epoch'], s['P']['epoch'], *[s[p]['test'][f'{m}@{k}'] for p, m in metrics],
+                     float(np.median(secs)) if secs else np.nan, r['hardware'].get('gpu', r['hardware'].get('device')),
+                     r.get('peak_rss_mb'), r.get('_path', '')])
     return pd.DataFrame(rows, columns=cols)          # the same columns when no record has a summary yet
+
 
 # %% ../nbs/09_experiments.ipynb #d4579628
 #: Published Recall@20 / NDCG@20 (best epoch on test), for labelled reference rows only.
