@@ -200,7 +200,7 @@ BASELINE_GRIDS = {
     'mf':       {'reg': [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0]},
     'lightgcn': {'reg': [1e-5, 1e-4, 1e-3]},
     'sgl':      {'ssl_reg': [0.001, 0.005, 0.02, 0.1, 0.5]},
-    'ncl':      {'ssl_reg': [1e-7, 1e-6, 1e-5]},
+    'ncl':      {'ssl_reg': [1e-8, 1e-7, 1e-6, 1e-5]},
     'hccf':     {'ssl_reg': [1e-5, 1e-4, 1e-3, 1e-2], 'reg': [1e-7, 1e-4, 1e-3, 1e-2, 1e-1]},
     'diffkg':   {'ssl_reg': [1e-4, 0.001, 0.01, 0.1, 1.0]},
     'diffmm':   {'ssl_reg': [1e-3, 1e-2, 1e-1]},
