@@ -284,7 +284,14 @@ def _save_npz_cache(path: Path, ds: Dataset):
     if ds.kg is not None: arrays['kg'] = ds.kg
     for m, x in ds.features.items(): arrays[f'feat_{m}'] = x
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix('.tmp.npz'); np.savez(tmp, **arrays); os.replace(tmp, path)
+    # a temporary file of this call's own, then an atomic rename: two processes that load the same dataset at
+    # once (parallel training lanes, Ray workers) never write the same temporary file
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem + '.', suffix='.tmp')
+    try:
+        with os.fdopen(fd, 'wb') as f: np.savez(f, **arrays)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True); raise
 
 def _load_npz_cache(path: Path, ds_kw: dict) -> Dataset:
     z = np.load(path, allow_pickle=False); shape = tuple(z['shape'])
@@ -337,7 +344,10 @@ def load(root: str | Path,                 # directory holding `name/`, or the d
     kg = _read_kg(d / 'kg.txt') if (d / 'kg.txt').exists() else None
     att = _unpickle_sparse(sims[0]) if sims else None
     ds = validate(Dataset(train=train, val=val, test=test, features=feats, kg=kg, attention=att, **kw), fmap)
-    if cache is not None: _save_npz_cache(cache, ds)
+    if cache is not None:
+        try: _save_npz_cache(cache, ds)
+        except OSError as e:                                   # the cache only saves time: never fail a load over it
+            warnings.warn(f"could not write the dataset cache {cache} ({e}); later loads will read {d} again")
     return ds
 
 # %% ../nbs/00_data.ipynb #0198f6c2
