@@ -215,6 +215,8 @@ class NCL(LightGCN):
         return terms
 
 # %% ../nbs/08_baselines.ipynb #7c1e0a05
+from .diffusion import sparse_edge_dropout
+
 @dataclass
 class HCCFConfig(TrainConfig):
     dim: int = 64              # embedding size (reference default 32; 64 like every model here)
@@ -252,10 +254,7 @@ class HCCF(Recommender):
 
     def _dropped_adj(self) -> SparseOperator:
         "The normalised adjacency with each entry kept with probability keep_rate and rescaled by 1/keep_rate."
-        k = self.config.keep_rate
-        A = self.norm_adj.tocoo()
-        keep = (torch.rand(A.nnz) + k).floor().bool().numpy()
-        return SparseOperator(sp.csr_matrix((A.data[keep] / k, (A.row[keep], A.col[keep])), shape=A.shape), self.device, symmetric=False)
+        return SparseOperator(sparse_edge_dropout(self.norm_adj, self.config.keep_rate).tocsr(), self.device, symmetric=False)
 
     def forward(self, keep_rate: float):
         U = self.n_users

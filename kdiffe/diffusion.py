@@ -15,7 +15,7 @@ from torch import nn
 
 # %% auto #0
 __all__ = ['NoiseSchedule', 'timestep_embedding', 'Denoiser', 'diffusion_loss', 'guided_sample', 'HiddenSampler',
-           'guided_sample_hidden', 'modality_graph', 'regenerate_kg']
+           'guided_sample_hidden', 'sparse_edge_dropout', 'modality_graph', 'regenerate_kg']
 
 # %% ../nbs/03_diffusion.ipynb #336a4c1b
 class NoiseSchedule:
@@ -130,6 +130,13 @@ def guided_sample_hidden(schedule: NoiseSchedule, denoiser: Denoiser, x0: torch.
     return HiddenSampler(schedule, denoiser)(x0, guidance)
 
 # %% ../nbs/03_diffusion.ipynb #f1824c8c
+def sparse_edge_dropout(A: sp.spmatrix, keep_rate: float, generator: torch.Generator | None = None) -> sp.coo_matrix:
+    "Keep each stored entry of `A` with probability `keep_rate`, rescaled by 1/keep_rate (the reference codes' edge dropper)."
+    A = A.tocoo()
+    if keep_rate >= 1.0: return A
+    keep = (torch.rand(A.nnz, generator=generator) + keep_rate).floor().bool().numpy()
+    return sp.coo_matrix((A.data[keep] / keep_rate, (A.row[keep], A.col[keep])), shape=A.shape)
+
 def modality_graph(users: np.ndarray, items: np.ndarray, n_users: int, n_items: int,
                    keep_rate: float = 1.0, generator: torch.Generator | None = None) -> sp.csr_matrix:
     "Normalised bipartite graph (+ self-loops) of the generated (user, item) edges, with random edge keeping."
@@ -138,11 +145,7 @@ def modality_graph(users: np.ndarray, items: np.ndarray, n_users: int, n_items: 
     A = sp.bmat([[None, R], [R.T, None]], format='csr') + sp.eye(n_users + n_items, dtype=np.float32, format='csr')
     deg = np.asarray(A.sum(1)).ravel()
     D = sp.diags((deg ** -0.5).astype(np.float32))
-    A = (D @ A @ D).tocoo()
-    if keep_rate < 1.0:
-        keep = (torch.rand(A.nnz, generator=generator) + keep_rate).floor().bool().numpy()
-        A = sp.coo_matrix((A.data[keep] / keep_rate, (A.row[keep], A.col[keep])), shape=A.shape)
-    return sp.csr_matrix(A, dtype=np.float32)
+    return sp.csr_matrix(sparse_edge_dropout(D @ A @ D, keep_rate, generator), dtype=np.float32)
 
 def regenerate_kg(heads: np.ndarray, tails: np.ndarray, kg: np.ndarray, keep_rate: float = 1.0,
                   generator: torch.Generator | None = None) -> np.ndarray:
