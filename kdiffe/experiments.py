@@ -17,9 +17,9 @@ import pandas as pd
 __all__ = ['PAPER_RESULTS', 'NAMES', 'TUNING', 'BASELINE_GRIDS', 'ABLATIONS', 'SENSITIVITY', 'README_BEGIN', 'README_END',
            'EXPERIMENTS', 'read_records', 'variant_of', 'records_table', 'chosen_records', 'main_table', 'run_plan',
            'sweep', 'tuning_base', 'grid_plan', 'grid_records', 'select_on_validation', 'chosen_plan', 'tune',
-           'grid_progress', 'tuned_table', 'variants_plan', 'variants_table', 'sensitivity_variants', 'style',
-           'plot_curves', 'save_figure', 'to_markdown', 'save_table', 'tuning_curve', 'plot_tuning', 'update_readme',
-           'experiments_dir', 'reproduce']
+           'grid_progress', 'lacks_features', 'tuned_table', 'variants_plan', 'variants_table', 'sensitivity_variants',
+           'style', 'plot_curves', 'save_figure', 'to_markdown', 'save_table', 'tuning_curve', 'plot_tuning',
+           'update_readme', 'experiments_dir', 'reproduce']
 
 # %% ../nbs/09_experiments.ipynb #64ecf7e4
 def read_records(results_dir: str | Path, complete_only: bool = False) -> list[dict]:
@@ -284,13 +284,25 @@ def grid_progress(records: list[dict], model: str, dataset: str, seed: int = 0) 
     done = {tuple(r['config'][k] for k in grid) for r in grid_records(records, model, dataset, seed=seed)}
     return len(done), int(np.prod([len(v) for v in grid.values()]))
 
+def lacks_features(records: list[dict], model: str, dataset: str) -> bool:
+    """True when `model` cannot run on `dataset`: its config needs item features (`modality_views`, e.g. DiffMM) and
+    every record on `dataset` says the data had none (`data_stats['modalities']`, e.g. the Baby files here)."""
+    stats = [r.get('data_stats', {}).get('modalities') for r in records if r['dataset'] == dataset]
+    return bool(getattr(tuning_base(model, dataset), 'modality_views', False)) and bool(stats) and all(s == 'none' for s in stats)
+
 def tuned_table(records: list[dict], models=None, datasets=('tiktok', 'baby'), k: int = 20) -> pd.DataFrame:
-    "Rows = tuned model; per dataset the chosen setting, its seeds' H and P Recall/NDCG@k (mean ± std) and val score."
+    """Rows = tuned model; per dataset the chosen setting, its seeds' H and P Recall/NDCG@k (mean ± std) and val score;
+    'n/a' where the model needs item features that the dataset lacks."""
     models = list(BASELINE_GRIDS) if models is None else models
     rows = []
     for model in models:
         row = {'model': model}
         for d in datasets:
+            if lacks_features(records, model, d):
+                row.update({f'{d} grid points done': 'n/a', f'{d} setting': 'n/a: needs item features, the data has none',
+                            f'{d} val Recall@{k}': '', **{c: 'n/a' for c in _metric_cells(records_table([], k), d, k)},
+                            f'{d} seeds': 0})
+                continue
             point, score, recs = chosen_records(records, model, d) or (None, np.nan, [])
             done, total = grid_progress(records, model, d)
             row[f'{d} grid points done'] = f"{done}/{total}"
