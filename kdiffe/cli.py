@@ -141,13 +141,19 @@ def cmd_bench(a):
     print(f"written: {path}")
 
 def cmd_tune(a):
-    from kdiffe.experiments import tune
+    from kdiffe.experiments import tune, grid_status, read_records
     from kdiffe.train import set_threads
-    set_threads(a.threads)
     over = _parse_sets(a.set)
-    out = tune(a.model, a.dataset, a.data_dir, a.out, seeds=tuple(a.seeds), executor=a.executor, device=a.device, **over)
-    print(f"{a.model} on {a.dataset}: chosen {out['chosen']} ({out['selected_by']}); runs: "
-          + ', '.join(f"{r['run_id']} ({r['status']})" for r in out['runs']))
+    if a.list:
+        print(f"{a.model} on {a.dataset}, grid seed {a.seeds[0]}, records in {a.out}:")
+        print(grid_status(read_records(a.out) if Path(a.out).is_dir() else [], a.model, a.dataset, seed=a.seeds[0], **over).reset_index().to_string(index=False))
+        return
+    set_threads(a.threads)
+    out = tune(a.model, a.dataset, a.data_dir, a.out, seeds=tuple(a.seeds), executor=a.executor, device=a.device,
+               stage=a.stage, points=a.points, **over)
+    runs = ', '.join(f"{r['run_id']} ({r['status']})" for r in out['runs'])
+    if out['chosen'] is None: print(f"{a.model} on {a.dataset}: grid runs {runs}")
+    else: print(f"{a.model} on {a.dataset}: chosen {out['chosen']} ({out['selected_by']}); runs: {runs}")
 
 def cmd_reproduce(a):
     from kdiffe.experiments import reproduce
@@ -204,6 +210,10 @@ def parser() -> argparse.ArgumentParser:
     u.add_argument('--executor', default='local', choices=['local', 'ray']); u.add_argument('--device')
     u.add_argument('--threads', type=int)
     u.add_argument('--set', action='append', metavar='FIELD=VALUE', help='override a config field of every run (repeatable)')
+    u.add_argument('--stage', default='all', choices=['all', 'grid', 'seeds'],
+                   help="'grid': the grid only; 'seeds': the chosen point's seeds only (needs the whole grid); default both")
+    u.add_argument('--points', type=int, nargs='+', metavar='I', help='run only these grid points (indices shown by --list)')
+    u.add_argument('--list', action='store_true', help='print the grid points, their records and validation scores; train nothing')
     u.set_defaults(func=cmd_tune)
     d = sub.add_parser('data', help='inspect, download or verify datasets')
 

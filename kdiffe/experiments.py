@@ -16,10 +16,10 @@ import pandas as pd
 # %% auto #0
 __all__ = ['PAPER_RESULTS', 'NAMES', 'TUNING', 'BASELINE_GRIDS', 'ABLATIONS', 'SENSITIVITY', 'README_BEGIN', 'README_END',
            'EXPERIMENTS', 'read_records', 'variant_of', 'records_table', 'chosen_records', 'main_table', 'run_plan',
-           'sweep', 'tuning_base', 'grid_plan', 'grid_records', 'select_on_validation', 'chosen_plan', 'tune',
-           'grid_progress', 'lacks_features', 'tuned_table', 'variants_plan', 'variants_table', 'sensitivity_variants',
-           'style', 'plot_curves', 'save_figure', 'to_markdown', 'save_table', 'tuning_curve', 'plot_tuning',
-           'update_readme', 'experiments_dir', 'reproduce']
+           'sweep', 'tuning_base', 'grid_plan', 'grid_records', 'select_on_validation', 'chosen_plan', 'grid_status',
+           'tune', 'grid_progress', 'lacks_features', 'tuned_table', 'variants_plan', 'variants_table',
+           'sensitivity_variants', 'style', 'plot_curves', 'save_figure', 'to_markdown', 'save_table', 'tuning_curve',
+           'plot_tuning', 'update_readme', 'experiments_dir', 'reproduce']
 
 # %% ../nbs/09_experiments.ipynb #64ecf7e4
 def read_records(results_dir: str | Path, complete_only: bool = False) -> list[dict]:
@@ -269,14 +269,50 @@ def chosen_plan(records: list[dict], model: str, dataset: str, seeds=(0, 1, 2), 
     tags = {'chosen': point, 'grid': {k: list(v) for k, v in grid.items()}, 'selected_by': f'validation recall@20 = {score:.4f}'}
     return [(model, dataset, base.replace(seed=s, **point), tags) for s in seeds]
 
+def grid_status(records: list[dict], model: str, dataset: str, grid: dict | None = None, seed: int = 0,
+                **overrides) -> pd.DataFrame:
+    """One row per grid point in `grid_plan` order (the row index is what `tune(points=...)` and `kdiffe tune
+    --points` take): the setting, its complete record of grid seed `seed` if any, validation Recall@20, epochs run."""
+    grid = BASELINE_GRIDS[model] if grid is None else grid
+    base = tuning_base(model, dataset, **overrides)
+    key = lambda point: json.dumps({k: point[k] for k in grid}, sort_keys=True)
+    found = {key(r['config']): r for r in grid_records(records, model, dataset, grid, base, seed)}
+    rows = []
+    for i, (_, _, _, tags) in enumerate(grid_plan(model, dataset, grid, seed, **overrides)):
+        r = found.get(key(tags['grid']))
+        rows.append({'point': i, 'setting': ', '.join(f'{k}={v}' for k, v in tags['grid'].items()),
+                     'record': r['run_id'] if r else None, 'val Recall@20': _val(r) if r else np.nan,
+                     'epochs': len(r['epochs']) if r else 0})
+    return pd.DataFrame(rows).set_index('point')
+
 def tune(model: str, dataset: str, data_dir: str | None, results_dir: str | Path, seeds=(0, 1, 2),
-         grid: dict | None = None, executor: str = 'local', device: str | None = None, **overrides) -> dict:
-    "Grid on validation, then the chosen setting with every seed; returns the choice and the run ids."
-    run_plan(grid_plan(model, dataset, grid, seeds[0], **overrides), data_dir, results_dir, executor, device=device)
+         grid: dict | None = None, executor: str = 'local', device: str | None = None,
+         stage: str = 'all',                 # 'all'; 'grid' (stage 1 only); 'seeds' (stage 2 only, needs the whole grid)
+         points: list[int] | None = None,    # grid points to run, as indices of `grid_status`; None: every point
+         **overrides) -> dict:
+    """Grid on validation, then the chosen setting with every seed; returns the choice (None after stage 'grid') and
+    the run ids. `stage` and `points` split the work between processes or machines without Ray: run parts of the
+    grid anywhere that writes to the same `results_dir`, then `stage='seeds'`, which refuses to choose on part of it."""
+    if stage not in ('all', 'grid', 'seeds'): raise ValueError(f"stage must be 'all', 'grid' or 'seeds', got {stage!r}")
+    if points is not None and stage == 'seeds': raise ValueError("points selects grid points (stage 'grid' or 'all'), not seeds")
+    runs = []
+    if stage != 'seeds':
+        plan = grid_plan(model, dataset, grid, seeds[0], **overrides)
+        if points is not None:
+            bad = [i for i in points if not 0 <= i < len(plan)]
+            if bad: raise ValueError(f"points {bad}: the grid of {model!r} has {len(plan)} points, 0..{len(plan) - 1} (see grid_status)")
+            plan = [plan[i] for i in dict.fromkeys(points)]
+        runs = run_plan(plan, data_dir, results_dir, executor, device=device)
+        if stage == 'grid': return {'chosen': None, 'selected_by': None, 'runs': runs}
     recs = read_records(results_dir)
+    st = grid_status(recs, model, dataset, grid, seeds[0], **overrides)
+    if len(missing := st[st['record'].isna()]):
+        raise ValueError(f"the grid of {model!r} on {dataset!r} is incomplete in {results_dir}: {len(st) - len(missing)}/{len(st)} "
+                         f"points have a complete record, missing points {list(missing.index)}; run them first (stage 'grid'): "
+                         f"choosing on part of a grid would bias the choice")
     plan = chosen_plan(recs, model, dataset, seeds, grid, **overrides)
-    out = run_plan(plan, data_dir, results_dir, executor, device=device)
-    return {'chosen': plan[0][3]['chosen'], 'selected_by': plan[0][3]['selected_by'], 'runs': out}
+    runs += run_plan(plan, data_dir, results_dir, executor, device=device)
+    return {'chosen': plan[0][3]['chosen'], 'selected_by': plan[0][3]['selected_by'], 'runs': runs}
 
 def grid_progress(records: list[dict], model: str, dataset: str, seed: int = 0) -> tuple[int, int]:
     "(grid points with a complete record of the grid seed, grid size) of `model` on `dataset`."
