@@ -316,9 +316,8 @@ def tune(model: str, dataset: str, data_dir: str | None, results_dir: str | Path
 
 def grid_progress(records: list[dict], model: str, dataset: str, seed: int = 0) -> tuple[int, int]:
     "(grid points with a complete record of the grid seed, grid size) of `model` on `dataset`."
-    grid = BASELINE_GRIDS[model]
-    done = {tuple(r['config'][k] for k in grid) for r in grid_records(records, model, dataset, seed=seed)}
-    return len(done), int(np.prod([len(v) for v in grid.values()]))
+    st = grid_status(records, model, dataset, seed=seed)
+    return int(st['record'].notna().sum()), len(st)
 
 def lacks_features(records: list[dict], model: str, dataset: str) -> bool:
     """True when `model` cannot run on `dataset`: its config needs item features (`modality_views`, e.g. DiffMM) and
