@@ -261,9 +261,14 @@ def select_on_validation(records: list[dict], model: str, dataset: str, grid: di
     return json.loads(best), float(np.mean(scores[best]))
 
 def chosen_plan(records: list[dict], model: str, dataset: str, seeds=(0, 1, 2), grid: dict | None = None, **overrides) -> list[tuple]:
-    "Stage 2: the validation-selected grid point with every seed, tagged {'chosen': point, 'grid': ...}."
+    """Stage 2: the validation-selected grid point with every seed, tagged {'chosen': point, 'grid': ...}; refuses
+    while a grid point of seed `seeds[0]` has no complete record (choosing on part of a grid would bias the choice)."""
     grid = BASELINE_GRIDS[model] if grid is None else grid
     base = tuning_base(model, dataset, **overrides)
+    st = grid_status(records, model, dataset, grid, seeds[0], **overrides)
+    if len(missing := st[st['record'].isna()]):
+        raise ValueError(f"the grid of {model!r} on {dataset!r} is incomplete: {len(st) - len(missing)}/{len(st)} points have a "
+                         f"complete record, missing points {list(missing.index)}; run them first (tune stage 'grid')")
     point, score = select_on_validation(records, model, dataset, grid, base, seed=seeds[0])
 
     tags = {'chosen': point, 'grid': {k: list(v) for k, v in grid.items()}, 'selected_by': f'validation recall@20 = {score:.4f}'}
@@ -292,7 +297,7 @@ def tune(model: str, dataset: str, data_dir: str | None, results_dir: str | Path
          **overrides) -> dict:
     """Grid on validation, then the chosen setting with every seed; returns the choice (None after stage 'grid') and
     the run ids. `stage` and `points` split the work between processes or machines without Ray: run parts of the
-    grid anywhere that writes to the same `results_dir`, then `stage='seeds'`, which refuses to choose on part of it."""
+    grid anywhere that writes to the same `results_dir`, then `stage='seeds'` (`chosen_plan` refuses a partial grid)."""
     if stage not in ('all', 'grid', 'seeds'): raise ValueError(f"stage must be 'all', 'grid' or 'seeds', got {stage!r}")
     if points is not None and stage == 'seeds': raise ValueError("points selects grid points (stage 'grid' or 'all'), not seeds")
     runs = []
@@ -304,13 +309,7 @@ def tune(model: str, dataset: str, data_dir: str | None, results_dir: str | Path
             plan = [plan[i] for i in dict.fromkeys(points)]
         runs = run_plan(plan, data_dir, results_dir, executor, device=device)
         if stage == 'grid': return {'chosen': None, 'selected_by': None, 'runs': runs}
-    recs = read_records(results_dir)
-    st = grid_status(recs, model, dataset, grid, seeds[0], **overrides)
-    if len(missing := st[st['record'].isna()]):
-        raise ValueError(f"the grid of {model!r} on {dataset!r} is incomplete in {results_dir}: {len(st) - len(missing)}/{len(st)} "
-                         f"points have a complete record, missing points {list(missing.index)}; run them first (stage 'grid'): "
-                         f"choosing on part of a grid would bias the choice")
-    plan = chosen_plan(recs, model, dataset, seeds, grid, **overrides)
+    plan = chosen_plan(read_records(results_dir), model, dataset, seeds, grid, **overrides)
     runs += run_plan(plan, data_dir, results_dir, executor, device=device)
     return {'chosen': plan[0][3]['chosen'], 'selected_by': plan[0][3]['selected_by'], 'runs': runs}
 
