@@ -280,7 +280,7 @@ def grid_status(records: list[dict], model: str, dataset: str, grid: dict | None
     --points` take): the setting, its complete record of grid seed `seed` if any, validation Recall@20, epochs run."""
     grid = BASELINE_GRIDS[model] if grid is None else grid
     base = tuning_base(model, dataset, **overrides)
-    key = lambda point: json.dumps({k: point[k] for k in grid}, sort_keys=True)
+    key = lambda point: tuple(point[k] for k in grid)     # by value, as `_in_grid` matches (1 == 1.0)
     found = {key(r['config']): r for r in grid_records(records, model, dataset, grid, base, seed)}
     rows = []
     for i, (_, _, _, tags) in enumerate(grid_plan(model, dataset, grid, seed, **overrides)):
