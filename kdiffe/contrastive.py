@@ -34,7 +34,8 @@ class _CosineLogSumExp(torch.autograd.Function):
         if ctx.E is None: raise RuntimeError("_CosineLogSumExp: backward ran twice; use retain_graph=False")
         P = ctx.E.mul_(g[:, None] / ctx.s)               # softmax(L) * g, in place
         ctx.E = None
-        return P @ b, P.T @ a, None
+        need_a, need_b, _ = ctx.needs_input_grad          # skip the products nobody asked for (HCCF detaches `a`)
+        return (P @ b if need_a else None), (P.T @ a if need_b else None), None
 
 def info_nce(a: torch.Tensor, b: torch.Tensor, nodes: torch.Tensor, temp: float) -> torch.Tensor:
     "InfoNCE of rows `nodes` of view `a` against all rows of view `b` (cosine similarity / temp)."
