@@ -204,7 +204,7 @@ BASELINE_GRIDS = {
     'ncl':      {'ssl_reg': [1e-8, 1e-7, 1e-6, 1e-5]},
     'hccf':     {'ssl_reg': [1e-5, 1e-4, 1e-3, 1e-2], 'reg': [1e-7, 1e-4, 1e-3, 1e-2, 1e-1]},
     'diffkg':   {'ssl_reg': [1e-4, 0.001, 0.01, 0.1, 1.0]},
-    'diffmm':   {'ssl_reg': [1e-3, 1e-2, 1e-1]},
+    'diffmm':   {'ssl_reg': [1e-4, 1e-3, 1e-2, 1e-1]},
 }
 
 def tuning_base(model: str, dataset: str, **overrides):
