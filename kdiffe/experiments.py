@@ -19,7 +19,7 @@ __all__ = ['PAPER_RESULTS', 'NAMES', 'TUNING', 'BASELINE_GRIDS', 'ABLATIONS', 'S
            'sweep', 'tuning_base', 'grid_plan', 'grid_records', 'select_on_validation', 'chosen_plan', 'grid_status',
            'tune', 'grid_progress', 'lacks_features', 'tuned_table', 'variants_plan', 'variants_table',
            'sensitivity_variants', 'style', 'plot_curves', 'save_figure', 'to_markdown', 'save_table', 'tuning_curve',
-           'plot_tuning', 'update_readme', 'experiments_dir', 'reproduce']
+           'plot_tuning', 'plot_grid_epochs', 'update_readme', 'experiments_dir', 'reproduce']
 
 # %% ../nbs/09_experiments.ipynb #64ecf7e4
 def read_records(results_dir: str | Path, complete_only: bool = False) -> list[dict]:
@@ -484,6 +484,37 @@ def plot_tuning(curve: pd.DataFrame, grids: dict | None = None):
         ax.set_xticks(x, g['point'], rotation=30, ha='right', fontsize=7); ax.set_title(f'{m} / {d}', fontsize=9)
         ax.set_ylabel('Recall@20 (H)')
     axes[0][0].legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/09_experiments.ipynb #d7e2a0c2
+def plot_grid_epochs(records: list[dict], model: str, datasets, seed: int = 0, along: str = 'reg',
+                     metric: str = 'recall@20', term: str = 'reg'):
+    """Per dataset (a column of panels), the grid records of `model` (grid seed) that share the chosen point's values
+    on every field but `along`, one line per value of `along`: validation `metric` per epoch above, the loss term
+    `term` per epoch below (log scale); the chosen line is thicker. Returns the figure, or None without grid records."""
+    import matplotlib.pyplot as plt
+    grid, panels = BASELINE_GRIDS[model], []
+    for d in datasets:
+        if not (recs := grid_records(records, model, d, seed=seed)): continue
+        chosen, _ = select_on_validation(recs, model, d, seed=seed, metric=metric)
+        same = [r for r in recs if all(r['config'][k] == v for k, v in chosen.items() if k != along)]
+        panels.append((d, chosen, sorted(same, key=lambda r: r['config'][along])))
+    if not panels: return None
+    fmt = lambda v: f'{v:g}' if isinstance(v, (int, float)) else str(v)
+    fig, axes = plt.subplots(2, len(panels), figsize=(4.4 * len(panels), 5.6), squeeze=False, sharex='col')
+    for j, (d, chosen, rs) in enumerate(panels):
+        for r in rs:
+            v, ep = r['config'][along], [e['epoch'] for e in r['epochs']]
+            style = dict(lw=2.2 if v == chosen[along] else 1.0, color=f"C{list(grid[along]).index(v)}",   # one colour per value
+                         label=f'{along}={fmt(v)}' + (' (chosen)' if v == chosen[along] else ''))
+            axes[0, j].plot(ep, [e['val'][metric] for e in r['epochs']], **style)
+            axes[1, j].plot(ep, [e['loss'][term] for e in r['epochs']], **style)
+        fixed = ', '.join(f'{k}={fmt(v)}' for k, v in chosen.items() if k != along)
+        axes[0, j].set(title=f'{model} on {d}' + (f', {fixed}' if fixed else ''),
+                       ylabel='validation ' + metric.replace('recall', 'Recall').replace('ndcg', 'NDCG'))
+        axes[1, j].set(yscale='log', xlabel='epoch', ylabel=f"loss term '{term}'")
+        axes[0, j].legend(fontsize=7)
     fig.tight_layout()
     return fig
 
