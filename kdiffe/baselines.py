@@ -39,7 +39,7 @@ class LightGCN(Recommender):
         super().__init__(data, config, device)
         self.embedding = nn.Embedding(self.n_users + self.n_items, config.dim)
         nn.init.normal_(self.embedding.weight, std=0.1)
-        self.adj = SparseOperator(normalized_adjacency(data.train, self_loops=False), device, symmetric=True)
+        self.adj = SparseOperator(normalized_adjacency(data.train, self_loops=False), device)
 
     def propagate(self) -> tuple[torch.Tensor, torch.Tensor]:
         "Final user and item embeddings."
@@ -121,7 +121,7 @@ class SGL(LightGCN):
         else:
             keep = torch.rand(R.nnz).numpy() >= c.ssl_ratio
         sub = sp.csr_matrix((R.data[keep], (R.row[keep], R.col[keep])), shape=R.shape)
-        return SparseOperator(normalized_adjacency(sub, self_loops=False), self.device, symmetric=True)
+        return SparseOperator(normalized_adjacency(sub, self_loops=False), self.device)
 
     def before_epoch(self, epoch: int) -> dict:
         layers = self.config.layers if self.config.aug_type == 'rw' else 1
@@ -250,11 +250,11 @@ class HCCF(Recommender):
         self.user_emb, self.item_emb = init(self.n_users, config.dim), init(self.n_items, config.dim)
         self.user_hyper, self.item_hyper = init(config.dim, config.hyperedges), init(config.dim, config.hyperedges)
         self.norm_adj = normalized_adjacency(data.train, self_loops=config.self_loops)
-        self.adj = SparseOperator(self.norm_adj, device, symmetric=True)
+        self.adj = SparseOperator(self.norm_adj, device)
 
     def _dropped_adj(self) -> SparseOperator:
         "The normalised adjacency with each entry kept with probability keep_rate and rescaled by 1/keep_rate."
-        return SparseOperator(sparse_edge_dropout(self.norm_adj, self.config.keep_rate).tocsr(), self.device, symmetric=False)
+        return SparseOperator(sparse_edge_dropout(self.norm_adj, self.config.keep_rate).tocsr(), self.device)
 
     def forward(self, keep_rate: float):
         U = self.n_users
@@ -344,6 +344,10 @@ class DiffKGConfig(KDiffEConfig):
     train_on_original_kg: bool = False   # cl_pattern 0: the BPR view encodes the generated KG
     cl_method: int = 1
     generated_kg: str = 'random_drop'    # QUIRK: official = random half of the sampled KG; 'diffusion' = denoised KG
+    kg_inverse: bool = field(default=False, metadata={LEGACY: False})  # the reference adds inverse triples too (as KDiffE);
+                                         # off here until DiffKG is re-tuned with it, so its records stay the current ones
+    revision: int = field(default=1, metadata={LEGACY: 1})  # KDiffE's revision 2 does not change DiffKG: it builds no
+                                         # generated modality graph, the only operator that was asymmetric
 
 DiffKGConfig.presets = {'tiktok': {}, 'baby': {}, 'sports': {}, 'synthetic': dict(epochs=20),
                         'smoke': dict(epochs=2, dim=16, denoiser_hidden=64, batch_size=512, denoiser_batch=256, steps=3)}

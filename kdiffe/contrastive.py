@@ -38,15 +38,15 @@ class _CosineLogSumExp(torch.autograd.Function):
         return (P @ b if need_a else None), (P.T @ a if need_b else None), None
 
 def info_nce(a: torch.Tensor, b: torch.Tensor, nodes: torch.Tensor, temp: float) -> torch.Tensor:
-    "InfoNCE of rows `nodes` of view `a` against all rows of view `b` (cosine similarity / temp)."
-    a = F.normalize(a.index_select(0, nodes) + 1e-8) / temp
-    b = F.normalize(b + 1e-8)
+    "InfoNCE of rows `nodes` of view `a` against all rows of view `b` (cosine similarity / temp); a zero row stays zero."
+    a = F.normalize(a.index_select(0, nodes)) / temp
+    b = F.normalize(b)
     pos = (a * b.index_select(0, nodes)).sum(1)
     return (_CosineLogSumExp.apply(a, b, 1.0 / temp) - pos).mean()
 
 def info_nce_reference(a: torch.Tensor, b: torch.Tensor, nodes: torch.Tensor, temp: float) -> torch.Tensor:
     "`info_nce` written the straightforward way (autograd through `torch.logsumexp`): the unoptimised path."
-    a = F.normalize(a[nodes] + 1e-8); b = F.normalize(b + 1e-8)
+    a = F.normalize(a[nodes]); b = F.normalize(b)
     return (torch.logsumexp(a @ b.T / temp, 1) - (a * b[nodes]).sum(1) / temp).mean()
 
 def bpr_loss(

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -17,16 +17,13 @@ from torch import nn
 from .contrastive import bpr_loss, info_nce, info_nce_reference
 from .data import Dataset
 from .diffusion import Denoiser, HiddenSampler, NoiseSchedule, diffusion_loss, guided_sample, modality_graph, regenerate_kg
-
-
 from .eval import dense_rows
 from .encoder import RGAT, MultimodalEncoder, propagate
-
 from .rwr import SparseOperator, attention_matrix, normalized_adjacency
-from .train import Recommender, TrainConfig, register
+from .train import LEGACY, Recommender, TrainConfig, register
 
 # %% auto #0
-__all__ = ['KDiffEConfig', 'degenerate_kg', 'sample_kg_edges', 'KDiffE']
+__all__ = ['KDiffEConfig', 'degenerate_kg', 'with_inverse_triples', 'sample_kg_edges', 'KDiffE']
 
 # %% ../nbs/06_model.ipynb #a7025f2b
 @dataclass
@@ -76,6 +73,10 @@ class KDiffEConfig(TrainConfig):
     gnn_layers: int = 1             # GCN layers L of both views (KDiffE: 1; DiffMM / DiffKG `gnn_layer`)
     knowledge_view: bool = True     # False: no RGAT / KG view at all, the multimodal view scores alone (DiffMM)
     text_e_loss_complement: bool = True  # official KDiffE: the text constraint weighs 1 - e_loss (DiffMM: e_loss)
+    kg_inverse: bool = field(default=True, metadata={LEGACY: False})  # official data handler: add (t, r + max r + 1, h)
+                                    # for every triple, then keep one triple per (h, t); False: the unique triples only
+    revision: int = field(default=2, metadata={LEGACY: 1})  # code revision, in the run id: 2 fixed the gradients through
+                                    # the generated modality graphs (asymmetric after edge dropout); records of 1 are superseded
 
     optimized: bool = True          # False: the straightforward computations (direct T-step sampler, autograd
                                     # logsumexp InfoNCE, one joint denoiser backward); same mathematics, for checks
@@ -101,6 +102,14 @@ def degenerate_kg(train: sp.csr_matrix, n_modalities: int) -> np.ndarray:
     r = np.arange(1, n_modalities + 1)
     return np.stack([np.repeat(items, len(r)), np.tile(r, len(items)), np.tile(r, len(items))], 1).astype(np.int64)
 
+def with_inverse_triples(kg: np.ndarray) -> np.ndarray:
+    "Unique triples, then (t, r + max r + 1, h) for each, then the first triple of every (h, t) pair (the reference data handler)."
+    can = np.unique(kg, axis=0)
+    inv = np.stack([can[:, 2], can[:, 1] + can[:, 1].max() + 1, can[:, 0]], 1)
+    both = np.concatenate([can, inv])
+    _, first = np.unique(both[:, [0, 2]], axis=0, return_index=True)      # index of the first occurrence of each pair
+    return both[np.sort(first)].astype(np.int64)
+
 def sample_kg_edges(kg: np.ndarray, per_head: int, rng: np.random.Generator) -> np.ndarray:
     "At most `per_head` random triples per head (all of them when per_head < 0), vectorised."
     if per_head < 0 or len(kg) == 0: return kg
@@ -124,6 +133,8 @@ class KDiffE(Recommender):
         super().__init__(data, config, device)
         c, dev = config, self.device
         U, I = self.n_users, self.n_items
+        if c.revision != (current := type(c).__dataclass_fields__['revision'].default):
+            raise ValueError(f"{self.name}: revision={c.revision} is superseded (its records are kept, not re-run); this code computes revision {current}")
         mods = list(c.modalities) or data.modalities
         if missing := [m for m in mods if m not in data.features]:
             raise ValueError(f"KDiffE config requires modalities {missing} that dataset {data.name!r} lacks (has {data.modalities})")
@@ -142,11 +153,12 @@ class KDiffE(Recommender):
         elif c.attention == 'build':
             S = attention_matrix(data.train, c.walk_length, c.walks, eps=1.0, variant=c.walk_variant, seed=c.seed)
         elif c.attention != 'none': raise ValueError(f"attention must be shipped/build/none, got {c.attention!r}")
-        self.adj = SparseOperator(normalized_adjacency(data.train, S, eps, degree_with_attention=c.degree_with_attention), dev, symmetric=True)
+        self.adj = SparseOperator(normalized_adjacency(data.train, S, eps, degree_with_attention=c.degree_with_attention), dev)
         # knowledge graph
         kg = data.kg if data.kg is not None and len(data.kg) else degenerate_kg(data.train, max(1, len(data.modalities)))
         if c.separate_kg_tails: kg = np.stack([kg[:, 0], kg[:, 1], kg[:, 2] + I], 1)
-        self.kg = kg
+        self.kg = with_inverse_triples(kg) if c.kg_inverse else kg
+        kg = self.kg
         self.n_entities = int(max(I, kg[:, [0, 2]].max() + 1)); n_rel = int(kg[:, 1].max() + 1)
         self.kg_rows = sp.csr_matrix((np.ones(len(kg), np.float32), (kg[:, 0], kg[:, 2])), shape=(self.n_entities,) * 2)
         self.kg_rows.data[:] = 1.0
@@ -166,9 +178,9 @@ class KDiffE(Recommender):
         if self.kg_denoiser is not None: self._opts['denoiser_kg'] = torch.optim.Adam(self.kg_denoiser.parameters(), lr=c.denoiser_lr)
         self.train_csr = sp.csr_matrix(data.train)
         Rt = sp.csr_matrix(data.train.T, dtype=np.float32)
-        self.Rt = SparseOperator(Rt, dev, symmetric=False)                        # for the KG constraint R^T E_U
+        self.Rt = SparseOperator(Rt, dev)      # for the KG constraint R^T E_U
         deg = np.asarray(Rt.sum(1)).ravel(); deg[deg == 0] = 1
-        self.item_users_mean = SparseOperator(sp.diags(1 / deg) @ Rt, dev, symmetric=False)  # 'paper' guidance
+        self.item_users_mean = SparseOperator(sp.diags(1 / deg) @ Rt, dev)  # 'paper' guidance
         self.graphs = {}
 
     def info(self):
@@ -260,7 +272,7 @@ class KDiffE(Recommender):
                 items = torch.cat(picked[m]).numpy().ravel()
 
                 users = np.repeat(np.arange(self.n_users), c.q)
-                self.graphs[m] = SparseOperator(modality_graph(users, items, self.n_users, self.n_items, c.keep_rate), dev, symmetric=True)
+                self.graphs[m] = SparseOperator(modality_graph(users, items, self.n_users, self.n_items, c.keep_rate), dev)
         if self.kg_diffusion:
             tails = []
             sampler = HiddenSampler(self.schedule, self.kg_denoiser) if c.optimized else (lambda x, g: guided_sample(self.schedule, self.kg_denoiser, x, g))

@@ -13,7 +13,7 @@ import scipy.sparse as sp
 import torch
 
 # %% auto #0
-__all__ = ['SparseOperator', 'bipartite_adjacency', 'normalized_adjacency', 'walk_visits', 'attention_matrix']
+__all__ = ['is_symmetric', 'SparseOperator', 'bipartite_adjacency', 'normalized_adjacency', 'walk_visits', 'attention_matrix']
 
 # %% ../nbs/01_rwr.ipynb #cae0c7d1
 class _SparseMatMul(torch.autograd.Function):
@@ -31,14 +31,19 @@ def _csr_tensor(m: sp.spmatrix, device) -> torch.Tensor:
     return torch.sparse_csr_tensor(torch.from_numpy(m.indptr.astype(np.int64)), torch.from_numpy(m.indices.astype(np.int64)),
                                    torch.from_numpy(m.data), size=m.shape, device=device)
 
+def is_symmetric(mat: sp.spmatrix) -> bool:
+    "Whether a sparse matrix equals its transpose exactly (pattern and values)."
+    mat = sp.csr_matrix(mat)
+    return mat.shape[0] == mat.shape[1] and (mat != mat.T).nnz == 0
+
 class SparseOperator:
-    "A fixed sparse matrix as CSR tensors of itself and its transpose; `op @ x` is differentiable in `x`."
-    def __init__(self, mat: sp.spmatrix, device='cpu', symmetric: bool | None = None):
+    "A fixed sparse matrix as CSR tensors of itself and its transpose (shared when equal); `op @ x` is differentiable in `x`."
+    def __init__(self, mat: sp.spmatrix, device='cpu'):
         mat = sp.csr_matrix(mat, dtype=np.float32)
-        if symmetric is None: symmetric = mat.shape[0] == mat.shape[1] and abs(mat - mat.T).max() == 0 if mat.nnz else True
         self.shape, self.nnz, self.device = mat.shape, mat.nnz, torch.device(device)
+        self.symmetric = is_symmetric(mat)
         self.mat = _csr_tensor(mat, device)
-        self.mat_t = self.mat if symmetric else _csr_tensor(mat.T, device)
+        self.mat_t = self.mat if self.symmetric else _csr_tensor(mat.T, device)
         self.scipy = mat
 
     def __matmul__(self, x: torch.Tensor) -> torch.Tensor:
