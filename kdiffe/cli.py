@@ -13,29 +13,31 @@ from pathlib import Path
 from . import data as kdata
 
 # %% auto #0
-__all__ = ['load_dataset', 'build_config', 'cmd_train', 'cmd_data', 'bench_attention', 'bench_attention_fresh', 'bench_epochs',
-           'cmd_bench', 'cmd_tune', 'cmd_reproduce', 'parser', 'main']
+__all__ = ['UsageError', 'load_dataset', 'build_config', 'cmd_train', 'cmd_data', 'bench_attention', 'bench_attention_fresh',
+           'bench_epochs', 'cmd_bench', 'cmd_tune', 'cmd_reproduce', 'parser', 'main']
 
 # %% ../nbs/10_cli.ipynb #831b1a3f
+class UsageError(ValueError):
+    "A mistake on the command line: `main` prints it as one line and exits with status 2."
+
 def load_dataset(name: str, data_dir: str | None, trust_pickle: bool = False, modalities=None):
     "`synthetic` (the embedded default) or a dataset folder `data_dir/name` in the upstream format."
     if name == 'synthetic': return kdata.synthetic()
     if name.startswith('synthetic-sports'):   # Sports-sized synthetic data for memory benchmarks
         return kdata.synthetic(n_users=35598, n_items=18357, per_user=(4, 11), modalities={'visual': 4096, 'textual': 1024},
-
                                name='synthetic-sports')
-    if data_dir is None: raise SystemExit(f"--data-dir is required for dataset {name!r} (fetch it with `kdiffe data fetch {name} --root DIR`)")
+    if data_dir is None: raise UsageError(f"--data-dir is required for dataset {name!r} (fetch it with `kdiffe data fetch {name} --root DIR`)")
     return kdata.load(data_dir, name, trust_pickle=trust_pickle, modalities=modalities)
 
-def _parse_sets(items):
+def _parse_sets(items) -> dict:
     out = {}
     for it in items or []:
-        if '=' not in it: raise SystemExit(f"--set expects field=value, got {it!r}")
+        if '=' not in it: raise UsageError(f"--set expects FIELD=VALUE, got {it!r}")
         k, v = it.split('=', 1); out[k.strip()] = v.strip()
     return out
 
 def build_config(model: str, dataset: str, preset: str | None, epochs=None, seed=None, sets=None):
-    "The config of `model`: preset (explicit, else the dataset's if the model has one), then overrides."
+    "The config of `model`: preset (explicit, else the dataset's if the model has one), then overrides, all validated."
     from kdiffe.train import get_model
     cls = get_model(model).config_class
     if preset is None and dataset in cls.presets: preset = dataset
@@ -45,14 +47,22 @@ def build_config(model: str, dataset: str, preset: str | None, epochs=None, seed
     if seed is not None: over['seed'] = seed
     return cfg.replace(**over) if over else cfg
 
+def _setup(a):
+    "Everything a command can check before it loads data: device and threads (the config is built by the command)."
+    from kdiffe.train import choose_device, set_threads
+    dev = choose_device(getattr(a, 'device', None))
+    set_threads(getattr(a, 'threads', None))
+    return dev
+
+# %% ../nbs/10_cli.ipynb #c1a00003
 def cmd_train(a):
-    from kdiffe.train import fit, set_threads
-    set_threads(a.threads)
+    from kdiffe.train import fit
+    cfg = build_config(a.model, a.dataset, a.preset, a.epochs, a.seed, _parse_sets(a.set))   # fail fast: before the data
+    dev = _setup(a)
     ds = load_dataset(a.dataset, a.data_dir, a.trust_pickle)
-    cfg = build_config(a.model, a.dataset, a.preset, a.epochs, a.seed, _parse_sets(a.set))
-    rec = fit(a.model, ds, cfg, device=a.device, out=a.out, resume=a.resume, restart=a.restart, force=a.force,
+    rec = fit(a.model, ds, cfg, device=dev, out=a.out, resume=a.resume, restart=a.restart, force=a.force,
               stop_after=a.stop_after, progress=not a.no_progress)
-    s = rec['summary']; m = s.get('metric', 'recall@20')
+    s = rec['summary']
     path = Path(a.out) / ds.name / a.model / f"{rec['run_id']}.json"
     print(f"run {rec['run_id']} ({rec['status']}), record: {path}")
     if s:
@@ -61,22 +71,34 @@ def cmd_train(a):
         print(f"  P (best test epoch {P['epoch']}, selects on test): recall@20 {P['test']['recall@20']:.4f}  ndcg@20 {P['test']['ndcg@20']:.4f}")
     return rec
 
-def cmd_data(a):
-    if a.action == 'info':
-        root = Path(a.dir)
-        names = [a.name] if a.name else ([p.name for p in sorted(root.iterdir()) if (p / 'trnMat.pkl').exists()]
-                                         if not (root / 'trnMat.pkl').exists() else [None])
-        if a.dir == 'synthetic': tbl = kdata.stats_table([kdata.synthetic()])
-        else: tbl = kdata.stats_table([kdata.load(root, n, trust_pickle=a.trust_pickle) for n in names])
-        print(tbl.to_markdown(floatfmt='.5f'))
-    elif a.action == 'fetch':
-        st = kdata.fetch(a.name, a.root, mirror=a.mirror, progress=not a.no_progress)
-        for f, s in st.items(): print(f"{f:24s} {s}")
-    elif a.action == 'verify':
-        st = kdata.verify(a.root, a.name)
-        for f, s in st.items(): print(f"{f:24s} {s}")
-        if any(s == 'MISMATCH' for s in st.values()): sys.exit(1)
+def _data_info(a):
+    if a.dir == 'synthetic': return kdata.stats_table([kdata.synthetic()])
+    root = Path(a.dir)
+    if not root.is_dir():
+        raise UsageError(f"data info: {root} is not a folder; fetch a dataset into it (`kdiffe data fetch tiktok --root {root}`) "
+                         f"or pass `synthetic`")
+    names = ([a.name] if a.name else [None] if (root / 'trnMat.pkl').exists() else
+             [p.name for p in sorted(root.iterdir()) if (p / 'trnMat.pkl').exists()])
+    if not names: raise UsageError(f"data info: {root} holds no dataset folder (a folder with trnMat.pkl)")
+    return kdata.stats_table([kdata.load(root, n, trust_pickle=a.trust_pickle) for n in names])
 
+def _data_verify(a):
+    root = Path(a.root)
+    if a.name not in kdata.REGISTRY: raise UsageError(f"data verify: unknown dataset {a.name!r}; registered: {sorted(kdata.REGISTRY)}")
+    if not (root / a.name).is_dir(): raise UsageError(f"data verify: {root / a.name} does not exist (fetch it with `kdiffe data fetch {a.name} --root {root}`)")
+    st = kdata.verify(root, a.name)
+    for f, s in st.items(): print(f"{f:24s} {s:9s} {kdata.file_role(f)}")
+    if bad := [f for f, s in st.items() if s != 'ok']:
+        print(f"kdiffe: {len(bad)} registered file(s) of {a.name} missing or different: {', '.join(f'{f} ({st[f]})' for f in bad)}", file=sys.stderr)
+        sys.exit(1)
+
+def cmd_data(a):
+    if a.action == 'info': print(_data_info(a).to_markdown(floatfmt='.5f'))
+    elif a.action == 'fetch':
+        for f, s in kdata.fetch(a.name, a.root, mirror=a.mirror, progress=not a.no_progress).items(): print(f"{f:24s} {s}")
+    elif a.action == 'verify': _data_verify(a)
+
+# %% ../nbs/10_cli.ipynb #c1a00005
 def _bench_path(out, name):
     import time as _t
     Path(out).mkdir(parents=True, exist_ok=True)
@@ -120,45 +142,47 @@ def bench_epochs(model: str, data, config, epochs: int = 3, device=None) -> dict
 
 def cmd_bench(a):
     import json as _json
-    from kdiffe.train import set_threads, git_commit, hardware, versions
-    set_threads(a.threads)
+    from kdiffe.train import git_commit, hardware, versions
+    cfg = (build_config('kdiffe', a.dataset, a.preset) if a.what == 'attention'      # fail fast: before the data
+           else build_config(a.model, a.dataset, a.preset, sets=_parse_sets(a.set)))
+    dev = _setup(a)
     ds = load_dataset(a.dataset, a.data_dir, a.trust_pickle)
     if a.what == 'attention':
-        cfg = build_config('kdiffe', a.dataset, a.preset)
         res = {'benchmark': 'attention', 'dataset': ds.name, 'preset': a.preset or a.dataset,
                **bench_attention_fresh(ds.train, cfg.walk_length, cfg.walks, cfg.walk_variant, cfg.seed, a.threads),
-
                'hardware': hardware('cpu'), 'versions': versions(), 'git_commit': git_commit(),
                'data_checksums': ds.checksums}
     else:
-        cfg = build_config(a.model, a.dataset, a.preset, sets=_parse_sets(a.set))
         res = {'benchmark': 'epoch', 'model': a.model, 'preset': a.preset or a.dataset, 'dataset': ds.name,
-               **bench_epochs(a.model, ds, cfg, a.epochs, a.device)}
+               **bench_epochs(a.model, ds, cfg, a.epochs, dev)}
     path = _bench_path(a.out, f"{res['benchmark']}-{res.get('model', 'S')}-{ds.name}")
     path.write_text(_json.dumps(res, indent=1, default=str))
     show = {k: v for k, v in res.items() if k in ('seconds', 'epoch_seconds_median', 'phase_seconds', 'peak_rss_mb', 'epoch_seconds')}
     print(_json.dumps(show, indent=1, default=lambda x: round(x, 2)))
     print(f"written: {path}")
 
+# %% ../nbs/10_cli.ipynb #c1a00006
 def cmd_tune(a):
-    from kdiffe.experiments import tune, grid_status, read_records
-    from kdiffe.train import set_threads
+    from kdiffe.experiments import tune, grid_status, read_records, tuning_base, BASELINE_GRIDS
     over = _parse_sets(a.set)
+    if a.model not in BASELINE_GRIDS: raise UsageError(f"tune: model {a.model!r} has no tuning grid; grids: {sorted(BASELINE_GRIDS)}")
+    tuning_base(a.model, a.dataset, **over)                 # fail fast: a bad --set before anything trains
     if a.list:
         print(f"{a.model} on {a.dataset}, grid seed {a.seeds[0]}, records in {a.out}:")
         print(grid_status(read_records(a.out) if Path(a.out).is_dir() else [], a.model, a.dataset, seed=a.seeds[0], **over).reset_index().to_string(index=False))
         return
-    set_threads(a.threads)
-    out = tune(a.model, a.dataset, a.data_dir, a.out, seeds=tuple(a.seeds), executor=a.executor, device=a.device,
+    dev = _setup(a)
+    out = tune(a.model, a.dataset, a.data_dir, a.out, seeds=tuple(a.seeds), executor=a.executor, device=str(dev),
                stage=a.stage, points=a.points, **over)
     runs = ', '.join(f"{r['run_id']} ({r['status']})" for r in out['runs'])
     if out['chosen'] is None: print(f"{a.model} on {a.dataset}: grid runs {runs}")
     else: print(f"{a.model} on {a.dataset}: chosen {out['chosen']} ({out['selected_by']}); runs: {runs}")
 
 def cmd_reproduce(a):
-    from kdiffe.experiments import reproduce
-    from kdiffe.train import set_threads
-    set_threads(a.threads)
+    from kdiffe.experiments import reproduce, EXPERIMENTS
+    if bad := [n for n in a.notebooks or [] if n not in EXPERIMENTS]:
+        raise UsageError(f"reproduce --notebooks: unknown {bad}; the experiment notebooks are {EXPERIMENTS}")
+    _setup(a)
     smoke = a.preset == 'smoke'
     results = a.results_dir or ('results/smoke' if smoke else 'results')      # smoke never touches the real records
     out = a.out_dir or ('figures/smoke' if smoke else 'figures')
@@ -168,67 +192,98 @@ def cmd_reproduce(a):
     for p in done: print(f"executed {p}")
     print(f"tables and figures in {out}/")
 
+# %% ../nbs/10_cli.ipynb #c1a00008
+def _models_help() -> str:
+    from kdiffe.train import MODELS, get_model
+    get_model('kdiffe')                                     # imports the model modules: they register themselves
+    return 'registered model: ' + ', '.join(sorted(MODELS))
+
+def _add_run_options(s, out_default: str):
+    "Options every training command shares."
+    s.add_argument('--data-dir', help='folder holding the dataset folders (upstream format); not needed for synthetic')
+    s.add_argument('--device', help='cpu, cuda, cuda:N or mps (default: cuda, then mps, then cpu)')
+    s.add_argument('--threads', type=int, help='torch CPU threads (default: all cores)')
+    s.add_argument('--out', default=out_default, help='run records go to OUT/<dataset>/<model>/')
+    s.add_argument('--set', action='append', metavar='FIELD=VALUE', help='override a config field (repeatable)')
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog='kdiffe', description='Reproducible KDiffE and baselines.')
+    fmt = dict(formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p = argparse.ArgumentParser(prog='kdiffe', description='Reproducible KDiffE and baselines.', **fmt)
     sub = p.add_subparsers(dest='command', required=True)
-    t = sub.add_parser('train', help='train a registered model on a dataset and write its run record')
-    t.add_argument('--model', default='kdiffe', help='registered model name (kdiffe, lightgcn, mf, ...)')
+    models = _models_help()
+    t = sub.add_parser('train', help='train a registered model on a dataset and write its run record', **fmt)
+    t.add_argument('--model', default='kdiffe', help=models)
     t.add_argument('--dataset', default='synthetic', help='synthetic, tiktok, baby, sports, or a folder name under --data-dir')
-    t.add_argument('--data-dir', help='directory holding the dataset folders (upstream format)')
     t.add_argument('--preset', help="config preset of the model (default: the dataset's name if the model has it)")
-    t.add_argument('--epochs', type=int); t.add_argument('--seed', type=int)
-    t.add_argument('--device', help='cpu, cuda or mps (default: best available)')
-    t.add_argument('--threads', type=int, help="torch CPU threads (default: all cores)")
-    t.add_argument('--out', default='results', help='run records go to OUT/<dataset>/<model>/')
+    t.add_argument('--epochs', type=int, help="maximum epochs (default: the preset's)")
+    t.add_argument('--seed', type=int, help="seed of every random generator of the run (default: the preset's)")
+    _add_run_options(t, 'results')
     t.add_argument('--resume', action='store_true', help='continue an interrupted run from its checkpoint')
-    t.add_argument('--restart', action='store_true', help="discard an interrupted run's checkpoint")
+    t.add_argument('--restart', action='store_true', help="discard an interrupted run's checkpoint and start over")
     t.add_argument('--force', action='store_true', help='retrain even if a complete record exists')
-    t.add_argument('--stop-after', type=int, help='stop after this many epochs (resume later)')
-    t.add_argument('--set', action='append', metavar='FIELD=VALUE', help='override a config field (repeatable)')
-    t.add_argument('--trust-pickle', action='store_true', help='unpickle files whose checksum is not registered')
-    t.add_argument('--no-progress', action='store_true')
+    t.add_argument('--stop-after', type=int, help='stop after this many epochs (continue later with --resume)')
+    t.add_argument('--trust-pickle', action='store_true', help='unpickle data files whose checksum is not registered')
+    t.add_argument('--no-progress', action='store_true', help='no progress bar')
     t.set_defaults(func=cmd_train)
-    b = sub.add_parser('bench', help='benchmark: seconds and peak memory of S or of training epochs (JSON under --out)')
-    b.add_argument('what', choices=['attention', 'epoch'])
-    b.add_argument('--model', default='kdiffe'); b.add_argument('--dataset', default='synthetic'); b.add_argument('--data-dir')
-    b.add_argument('--preset'); b.add_argument('--epochs', type=int, default=3); b.add_argument('--device')
-    b.add_argument('--threads', type=int); b.add_argument('--out', default='results/bench')
-    b.add_argument('--set', action='append', metavar='FIELD=VALUE'); b.add_argument('--trust-pickle', action='store_true')
+    b = sub.add_parser('bench', help='benchmark: seconds and peak memory of S or of training epochs (JSON under --out)', **fmt)
+    b.add_argument('what', choices=['attention', 'epoch'], help='attention: build S; epoch: training epochs')
+    b.add_argument('--model', default='kdiffe', help=models)
+    b.add_argument('--dataset', default='synthetic', help='synthetic, synthetic-sports, tiktok, baby, sports')
+    b.add_argument('--preset', help="config preset (default: the dataset's name)")
+    b.add_argument('--epochs', type=int, default=3, help='epochs to time')
+    _add_run_options(b, 'results/bench')
+    b.add_argument('--trust-pickle', action='store_true', help='unpickle data files whose checksum is not registered')
     b.set_defaults(func=cmd_bench)
-    r = sub.add_parser('reproduce', help='execute the experiment notebooks (papermill): tables and figures from run records')
+    r = sub.add_parser('reproduce', help='execute the experiment notebooks (papermill): tables and figures from run records', **fmt)
     r.add_argument('--preset', default='smoke', choices=['smoke', 'paper'], help='smoke: synthetic data, tiny runs; paper: real data')
-    r.add_argument('--data-dir'); r.add_argument('--results-dir', help='run records (default results/, or results/smoke)')
-    r.add_argument('--out-dir', help='tables and figures (default figures/, or figures/smoke)')
+    r.add_argument('--data-dir', help='the real datasets (needed by --preset paper)')
+    r.add_argument('--results-dir', help='run records (default: results/, or results/smoke for the smoke preset)')
+    r.add_argument('--out-dir', help='tables and figures (default: figures/, or figures/smoke for the smoke preset)')
     r.add_argument('--run-missing', action='store_true', help='train planned runs without a record (always on for smoke)')
-    r.add_argument('--notebooks', nargs='+', help='subset of the experiment notebooks')
-    r.add_argument('--executor', default='local', choices=['local', 'ray']); r.add_argument('--threads', type=int)
-    r.add_argument('--no-progress', action='store_true')
+    r.add_argument('--notebooks', nargs='+', help='a subset of the experiment notebooks (default: all)')
+    r.add_argument('--executor', default='local', choices=['local', 'ray'], help='how missing runs are trained')
+    r.add_argument('--threads', type=int, help='torch CPU threads (default: all cores)')
+    r.add_argument('--no-progress', action='store_true', help="no notebook cell progress bar")
     r.set_defaults(func=cmd_reproduce)
-    u = sub.add_parser('tune', help='grid search on validation Recall@20 (experiments.BASELINE_GRIDS), then the chosen setting with every seed')
-    u.add_argument('--model', required=True); u.add_argument('--dataset', required=True); u.add_argument('--data-dir')
-    u.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2]); u.add_argument('--out', default='results')
-    u.add_argument('--executor', default='local', choices=['local', 'ray']); u.add_argument('--device')
-    u.add_argument('--threads', type=int)
-    u.add_argument('--set', action='append', metavar='FIELD=VALUE', help='override a config field of every run (repeatable)')
+    u = sub.add_parser('tune', help='grid search on validation Recall@20, then the chosen setting with every seed', **fmt)
+    u.add_argument('--model', required=True, help='a model with a tuning grid (kdiffe.experiments.BASELINE_GRIDS)')
+    u.add_argument('--dataset', required=True, help='tiktok, baby, sports, synthetic')
+    u.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2], help='the first seeds the grid, all of them the chosen point')
+    _add_run_options(u, 'results')
+    u.add_argument('--executor', default='local', choices=['local', 'ray'], help='local: one run after another; ray: Ray tasks')
     u.add_argument('--stage', default='all', choices=['all', 'grid', 'seeds'],
-                   help="'grid': the grid only; 'seeds': the chosen point's seeds only (needs the whole grid); default both")
+                   help="'grid': the grid only; 'seeds': the chosen point's seeds only (needs the whole grid); 'all': both")
     u.add_argument('--points', type=int, nargs='+', metavar='I', help='run only these grid points (indices shown by --list)')
     u.add_argument('--list', action='store_true', help='print the grid points, their records and validation scores; train nothing')
     u.set_defaults(func=cmd_tune)
-    d = sub.add_parser('data', help='inspect, download or verify datasets')
-
+    d = sub.add_parser('data', help='inspect, download or verify datasets', **fmt)
     dsub = d.add_subparsers(dest='action', required=True)
-    i = dsub.add_parser('info', help='statistics table'); i.add_argument('dir'); i.add_argument('--name')
-    i.add_argument('--trust-pickle', action='store_true')
-    f = dsub.add_parser('fetch', help='download missing upstream files, verified by checksum')
-    f.add_argument('name'); f.add_argument('--root', required=True); f.add_argument('--mirror'); f.add_argument('--no-progress', action='store_true')
-    v = dsub.add_parser('verify', help='compare present files with the registry'); v.add_argument('name'); v.add_argument('--root', required=True)
+    i = dsub.add_parser('info', help='statistics table', **fmt)
+    i.add_argument('dir', help='a folder of dataset folders, one dataset folder, or synthetic')
+    i.add_argument('--name', help='only this dataset folder of DIR')
+    i.add_argument('--trust-pickle', action='store_true', help='unpickle data files whose checksum is not registered')
+    f = dsub.add_parser('fetch', help='download missing upstream files, verified by checksum', **fmt)
+    f.add_argument('name', help=f"registered dataset: {', '.join(sorted(kdata.REGISTRY))}")
+    f.add_argument('--root', required=True, help='downloads go to ROOT/NAME/')
+    f.add_argument('--mirror', help='URL template with {name} and {file} that replaces the upstream addresses')
+    f.add_argument('--no-progress', action='store_true', help='no download progress bars')
+    v = dsub.add_parser('verify', help='compare present files with the registry (exit 1 if any is missing or differs)', **fmt)
+    v.add_argument('name', help=f"registered dataset: {', '.join(sorted(kdata.REGISTRY))}")
+    v.add_argument('--root', required=True, help='the folder holding NAME/')
     d.set_defaults(func=cmd_data)
     return p
 
+def _message(e: Exception) -> str:
+    "One line for the user: a KeyError's own text, the CLI's spelling of library arguments."
+    msg = e.args[0] if isinstance(e, KeyError) and e.args else str(e)
+    for lib, cli in (('trust_pickle=True', '--trust-pickle'), ('resume=True (--resume)', '--resume'), ('restart=True (--restart)', '--restart')):
+        msg = msg.replace(lib, cli)
+    return ' '.join(msg.split())
+
 def main(argv=None):
     a = parser().parse_args(argv)
+    from kdiffe.train import RunLockedError
     try:
         a.func(a)          # returns nothing: console scripts pass main()'s value to sys.exit
-    except (kdata.DataError, KeyError, ValueError, FileExistsError) as e:
-        print(f"kdiffe: error: {e}", file=sys.stderr); sys.exit(2)
+    except (kdata.DataError, KeyError, ValueError, FileExistsError, RunLockedError) as e:
+        print(f"kdiffe: error: {_message(e)}", file=sys.stderr); sys.exit(2)

@@ -23,7 +23,7 @@ import scipy.sparse as sp
 
 # %% auto #0
 __all__ = ['REGISTRY', 'MODALITY_FILES', 'git_blob_id', 'known_blobs', 'DataError', 'ChecksumError', 'Dataset', 'validate',
-           'synthetic', 'default_cache_dir', 'load', 'fetch', 'verify', 'stats_table']
+           'synthetic', 'default_cache_dir', 'load', 'fetch', 'file_role', 'verify', 'stats_table']
 
 # %% ../nbs/00_data.ipynb #c2ec9a42
 def git_blob_id(path: str | Path, chunk: int = 1 << 20) -> str:
@@ -406,6 +406,15 @@ def fetch(name: str,                      # dataset name in REGISTRY (tiktok, ba
             _unzip_member(dest, r['unzip_to'], final)
         status[r['file']] = 'downloaded'
     return status
+
+def file_role(file: str) -> str:
+    "Whether an upstream file is required, or optional and what it is for (shown by `kdiffe data verify`)."
+    if file in ('trnMat.pkl', 'valMat.pkl', 'tstMat.pkl'): return 'required'
+    if file.startswith(('image_feat', 'text_feat', 'audio_feat')):
+        return 'optional: item features (KDiffE modality views, DiffMM); without them only knowledge-graph variants run'
+    if file == 'kg.txt': return 'optional: knowledge graph (KDiffE, DiffKG); when absent one is built from the interactions'
+    if file.startswith('Similarity_'): return "optional: the shipped S (KDiffE attention='shipped'); attention='build' computes S instead"
+    return 'optional'
 
 def verify(root: str | Path, name: str) -> dict[str, str]:
     "Compare every registered file present under root/name with its blob id: file -> 'ok' / 'MISMATCH' / 'missing'."

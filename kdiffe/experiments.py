@@ -35,7 +35,9 @@ def read_records(results_dir: str | Path, complete_only: bool = False) -> list[d
     return out
 
 def variant_of(rec: dict, base=None, same: str = 'preset') -> str:
-    "The config fields of a record that differ from `base` (default: its model's preset for its dataset), seed excluded."
+    """The config fields of a record that differ from `base` (default: its model's preset for its dataset), seed excluded.
+    A record of an older code `revision` than `base` is named 'superseded (revision N)' first: what it measured is
+    no longer what the code computes."""
     from kdiffe.train import get_model, legacy_filled
     cls = get_model(rec['model']).config_class
     if base is None: base = cls.preset(rec['dataset'] if rec['dataset'] in cls.presets else None)
@@ -44,7 +46,8 @@ def variant_of(rec: dict, base=None, same: str = 'preset') -> str:
     diff = {k: v for k, v in cfg.items() if k not in ('seed',) and k in base and base[k] != v
             and not (isinstance(base[k], tuple) and list(base[k]) == v)}
     missing = [k for k in base if k not in cfg and k != 'seed']                 # older than an undeclared new field
-    parts = [f"{k}={v}" for k, v in sorted(diff.items())] + [f"no {k}" for k in missing]
+    parts = ([f"superseded (revision {diff.pop('revision')})"] if 'revision' in diff else [])
+    parts += [f"{k}={v}" for k, v in sorted(diff.items())] + [f"no {k}" for k in missing]
     return ', '.join(parts) or same
 
 def records_table(records: list[dict], k: int = 20) -> pd.DataFrame:
@@ -156,11 +159,15 @@ def main_table(records: list[dict], datasets=('tiktok', 'baby', 'sports'), model
     return pd.DataFrame(rows).set_index(['model', 'source'])
 
 # %% ../nbs/09_experiments.ipynb #e0b9378d
-def _train_one(model, dataset_name, config, data_dir, results_dir, device, tags):
+def _train_one(model, dataset_name, config, data_dir, results_dir, device, tags, label=''):
+    "Train one plan entry (resuming its checkpoint); a run another process holds is reported, not retrained."
+    import sys
     from kdiffe.cli import load_dataset
-    from kdiffe.train import fit
+    from kdiffe.train import fit, RunLockedError, run_id
     ds = load_dataset(dataset_name, data_dir)
-    rec = fit(model, ds, config, device=device, out=results_dir, resume=True, progress=False, tags=tags)
+    print(f"{label}{model} on {ds.name} (run {run_id(model, config, ds)})", file=sys.stderr, flush=True)
+    try: rec = fit(model, ds, config, device=device, out=results_dir, resume=True, progress='log', tags=tags)
+    except RunLockedError as e: return {'run_id': run_id(model, config, ds), 'status': 'locked', 'message': str(e)}
     return {'run_id': rec['run_id'], 'status': rec['status']}
 
 def run_plan(plan: list[tuple],            # [(model, dataset, config[, tags])]
@@ -172,13 +179,15 @@ def run_plan(plan: list[tuple],            # [(model, dataset, config[, tags])]
     "Train every planned run that has no complete record; returns one status dict per entry."
     entries = [(p[0], p[1], p[2], p[3] if len(p) > 3 else {}) for p in plan]
     if executor == 'local':
-        return [_train_one(m, d, c, data_dir, str(results_dir), device, t) for m, d, c, t in entries]
+        return [_train_one(m, d, c, data_dir, str(results_dir), device, t, f"[{i + 1}/{len(entries)}] ")
+                for i, (m, d, c, t) in enumerate(entries)]
     if executor == 'ray':
         try: import ray
         except ImportError: raise ImportError("executor='ray' needs Ray: pip install 'kdiffe[ray]'") from None
         if not ray.is_initialized(): ray.init(address=address, include_dashboard=False, log_to_driver=False)
         task = ray.remote(num_cpus=1)(_train_one)
-        return ray.get([task.remote(m, d, c, data_dir, str(results_dir), device, t) for m, d, c, t in entries])
+        return ray.get([task.remote(m, d, c, data_dir, str(results_dir), device, t, f"[{i + 1}/{len(entries)}] ")
+                        for i, (m, d, c, t) in enumerate(entries)])
     raise ValueError(f"executor must be 'local' or 'ray', got {executor!r}")
 
 def sweep(model: str, dataset: str, base, grid: dict, seeds=(0,), tag: str = 'sweep') -> list[tuple]:
@@ -347,7 +356,7 @@ def tuned_table(records: list[dict], models=None, datasets=('tiktok', 'baby'), k
     return pd.DataFrame(rows).set_index('model')
 
 # %% ../nbs/09_experiments.ipynb #5c96f152
-#: KDiffE ablations (KDIFFE.md §4): name -> config overrides on the preset.
+#: KDiffE ablations (one component off at a time): name -> config overrides on the preset.
 ABLATIONS = {
     'KDiffE (preset)': {},
     'w/o S (eps = 0)': {'attention': 'none'},
@@ -548,9 +557,11 @@ def reproduce(preset: str = 'smoke',            # 'smoke' (synthetic, tiny) or '
               executor: str = 'local', progress: bool = False,
               readme: str | None = None) -> list[Path]:     # README whose main-table markers get the generated table
     "Execute the experiment notebooks with papermill; returns the executed notebooks' paths."
+    import sys
     import papermill as pm
     if preset not in ('smoke', 'paper'): raise ValueError(f"preset must be 'smoke' or 'paper', got {preset!r}")
     if preset == 'paper' and not data_dir: raise ValueError("--preset paper needs --data-dir (the real datasets)")
+    if bad := [n for n in notebooks or [] if n not in EXPERIMENTS]: raise ValueError(f"unknown notebooks {bad}; experiments: {EXPERIMENTS}")
     run_missing = preset == 'smoke' if run_missing is None else run_missing
     out = Path(out_dir).resolve(); (out / 'notebooks').mkdir(parents=True, exist_ok=True)
     import os, torch
@@ -562,6 +573,9 @@ def reproduce(preset: str = 'smoke',            # 'smoke' (synthetic, tiny) or '
     for name in notebooks or EXPERIMENTS:
         src = experiments_dir() / f"{name}.ipynb"
         dst = out / 'notebooks' / f"{name}.ipynb"
-        pm.execute_notebook(str(src), str(dst), parameters={**params, **extra.get(name, {})}, progress_bar=progress, cwd=str(src.parent), kernel_name='python3')
+        print(f"notebook {name} ({len(done) + 1}/{len(notebooks or EXPERIMENTS)})", file=sys.stderr, flush=True)
+        # the kernel's stderr comes to this console: which run trains, epoch k of n (`run_plan`, `fit(progress='log')`)
+        pm.execute_notebook(str(src), str(dst), parameters={**params, **extra.get(name, {})}, progress_bar=progress,
+                            cwd=str(src.parent), kernel_name='python3', stderr_file=sys.stderr)
         done.append(dst)
     return done

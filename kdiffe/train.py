@@ -6,12 +6,14 @@
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import hashlib
 import json
 import os
 import platform
 import random
 import resource
+import socket
 import subprocess
 import sys
 import time
@@ -30,7 +32,8 @@ from .eval import evaluate
 # %% auto #0
 __all__ = ['MODELS', 'LEGACY', 'TrainConfig', 'register', 'Recommender', 'get_model', 'BPRSampler', 'early_stopping', 'summarize',
            'config_key', 'legacy_filled', 'run_id', 'git_commit', 'versions', 'hardware', 'peak_rss_mb',
-           'choose_device', 'set_threads', 'seed_everything', 'record_path', 'fit']
+           'choose_device', 'set_threads', 'seed_everything', 'RunLockedError', 'RunLock', 'record_path', 'train_epoch',
+           'fit']
 
 # %% ../nbs/07_train.ipynb #9b0ecc9e
 @dataclass
@@ -73,11 +76,16 @@ class TrainConfig:
         kw = {k: _coerce(v, types[k], k) for k, v in kw.items()}
         return dataclasses.replace(self, **kw).validated()
 
+_BOOLEANS = {'true': True, '1': True, 'yes': True, 'on': True, 'false': False, '0': False, 'no': False, 'off': False}
+
 def _coerce(v, typ, name):
-    "Convert CLI strings to the field's type (bool, int, float, tuple)."
+    "Convert CLI strings to the field's type (bool, int, float, tuple), strictly: anything else is an error naming the field."
     if not isinstance(v, str) or typ is str: return v
+    if typ is bool:
+        if (b := _BOOLEANS.get(v.strip().lower())) is None:
+            raise ValueError(f"config field {name!r}: {v!r} is not a boolean (true/false, 1/0, yes/no, on/off)")
+        return b
     try:
-        if typ is bool: return v.lower() in ('1', 'true', 'yes', 'on')
         if typ is tuple: return tuple(int(x) for x in v.strip('()').split(',') if x.strip())
         return typ(v)
     except ValueError:
@@ -224,9 +232,14 @@ def peak_rss_mb() -> float:
 
 def choose_device(device: str | None = None) -> torch.device:
     "The device of a run, chosen once: `device` if given, else cuda, then mps, then cpu."
-    if device: 
-        d = torch.device(device)
-        if d.type == 'cuda' and not torch.cuda.is_available(): raise RuntimeError("--device cuda requested but CUDA is not available")
+    if device:
+        try: d = torch.device(device)
+        except RuntimeError: raise ValueError(f"device {device!r} is not a device name (cpu, cuda, cuda:N, mps)") from None
+        if d.type == 'cuda' and not torch.cuda.is_available():
+            raise ValueError(f"device {device!r}: CUDA is not available on this machine (torch {torch.__version__}); use device 'cpu'")
+        if d.type == 'mps' and not (getattr(torch.backends, 'mps', None) and torch.backends.mps.is_available()):
+            raise ValueError(f"device {device!r}: MPS is not available on this machine; use device 'cpu'")
+        if d.type not in ('cpu', 'cuda', 'mps'): raise ValueError(f"device {device!r}: kdiffe runs on cpu, cuda or mps")
         return d
     if torch.cuda.is_available(): return torch.device('cuda')
     if getattr(torch.backends, 'mps', None) and torch.backends.mps.is_available(): return torch.device('mps')
@@ -234,6 +247,8 @@ def choose_device(device: str | None = None) -> torch.device:
 
 def set_threads(n: int | None = None) -> int:
     "Set torch's CPU thread count deliberately (default: all cores); returns it."
+    if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n <= 0):
+        raise ValueError(f"threads must be a positive integer, got {n!r}")
     n = n or os.cpu_count() or 1
     torch.set_num_threads(n)
     return n
@@ -241,6 +256,45 @@ def set_threads(n: int | None = None) -> int:
 def seed_everything(seed: int) -> np.random.Generator:
     random.seed(seed); torch.manual_seed(seed)
     return np.random.default_rng(seed)
+
+# %% ../nbs/07_train.ipynb #7a10c002
+class RunLockedError(RuntimeError):
+    "Another live process holds the lock of this run."
+
+class RunLock:
+    "Exclusive lock on one run for the life of a process (`flock`: released by the OS on any exit, so never stale)."
+    def __init__(self, path: str | Path, run: str = ''):
+        self.path, self.run, self.fd = Path(path), run, None
+
+    def acquire(self) -> RunLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.read(fd, 256).decode(errors='replace').split() or ['?', '?']
+                os.close(fd)
+                raise RunLockedError(f"run {self.run or self.path.stem} is being trained by pid {holder[0]} on {holder[-1]} "
+                                     f"(lock {self.path}); wait for it to finish or stop it first") from None
+            try: same = os.fstat(fd).st_ino == os.stat(self.path).st_ino     # not a file its last holder just removed
+            except FileNotFoundError: same = False
+            if same: break
+            os.close(fd)
+        os.ftruncate(fd, 0); os.write(fd, f"{os.getpid()} {socket.gethostname()}\n".encode())
+        self.fd = fd
+        return self
+
+    def release(self):
+        if self.fd is None: return
+        self.path.unlink(missing_ok=True)          # removed while still held, so nobody can lock the old file after us
+        fcntl.flock(self.fd, fcntl.LOCK_UN); os.close(self.fd); self.fd = None
+
+    def __enter__(self): return self.acquire()
+    def __exit__(self, *exc): self.release()
+
+def _tmp_path(path: Path) -> Path:
+    "A temporary file next to `path`, unique to this process."
+    return path.with_name(f"{path.name}.{os.getpid()}.tmp")
 
 # %% ../nbs/07_train.ipynb #62861c7a
 def _rng_state(rng):
@@ -258,6 +312,69 @@ def record_path(out: str | Path, data: Dataset, model: str, rid: str) -> Path:
 #: record fields that describe where and when a run began; kept across resumes (each resume is listed under 'resumes')
 _PROVENANCE = ('git_commit', 'hardware', 'started', 'resumes')
 
+def _read_record(path: Path) -> dict:
+    try: return json.loads(path.read_text()) if path.exists() else {}
+    except json.JSONDecodeError as e: raise ValueError(f"{path}: not a readable run record ({e}); move it away to retrain") from None
+
+def _new_record(model, rid, config, data, net, dev, tags) -> dict:
+    return {'run_id': rid, 'model': model, 'dataset': data.name, 'config': asdict(config), 'seed': config.seed,
+            'git_commit': git_commit(), 'data_checksums': data.checksums, 'data_source': data.source,
+            'data_stats': data.stats(), 'versions': versions(), 'hardware': hardware(dev), 'model_info': net.info(),
+            'tags': tags or {}, 'status': 'running', 'epochs': [], 'summary': {}, 'started': time.strftime('%Y-%m-%dT%H:%M:%S'),
+            'n_parameters': int(sum(p.numel() for p in net.parameters()))}
+
+def _load_checkpoint(ckpt: Path, net, opt, rng, rec: dict, prev: dict) -> int:
+    "Restore model, optimisers, RNG states and epochs from `ckpt` into `rec`; returns the first epoch still to run."
+    try: state = torch.load(ckpt, map_location='cpu', weights_only=False)   # RNG states must stay on the CPU
+    except Exception as e:
+        raise ValueError(f"{ckpt}: the checkpoint cannot be read ({type(e).__name__}); pass restart=True (--restart) "
+                         f"to discard it and train the run from the start") from None
+    net.load_state_dict(state['model']); opt.load_state_dict(state['optimizer'])
+    for k, o in net.extra_optimizers().items(): o.load_state_dict(state['extra_optimizers'][k])
+    if hasattr(net, 'load_extra_state'): net.load_extra_state(state.get('extra_state'))
+    _set_rng_state(rng, state['rng']); rec['epochs'] = state['epochs']; start = state['epoch'] + 1
+    # provenance: the run keeps the commit, machine and start time it began with; each resume adds its own
+    prov = state.get('provenance') or {k: prev[k] for k in _PROVENANCE if k in prev}
+    here = {'epoch': start, 'git_commit': rec['git_commit'], 'hardware': rec['hardware'], 'time': rec['started']}
+    rec.update({k: prov[k] for k in ('git_commit', 'hardware', 'started') if k in prov})
+    rec['resumes'] = prov.get('resumes', []) + [here]
+    rec['resumed_at'] = [r['epoch'] for r in rec['resumes']]
+    return start
+
+def _save_checkpoint(ckpt: Path, net, opt, rng, rec: dict, epoch: int):
+    state = {'model': net.state_dict(), 'optimizer': opt.state_dict(), 'epoch': epoch, 'epochs': rec['epochs'],
+             'extra_optimizers': {k: o.state_dict() for k, o in net.extra_optimizers().items()},
+             'extra_state': net.extra_state() if hasattr(net, 'extra_state') else None, 'rng': _rng_state(rng),
+             'provenance': {k: rec[k] for k in _PROVENANCE if k in rec}}
+    tmp = _tmp_path(ckpt); torch.save(state, tmp); os.replace(tmp, ckpt)
+
+def train_epoch(net, opt, sampler: BPRSampler, rng, data: Dataset, config, dev, epoch: int) -> dict:
+    "One epoch: the model's hook, one pass of BPR batches through Adam, validation and test; the record's epoch entry."
+    t0 = time.perf_counter()
+    net.train()
+    hook = net.before_epoch(epoch) or {}
+    t1 = time.perf_counter()
+    u, p, n = (torch.from_numpy(a).to(dev) for a in sampler.epoch(rng))
+    sums, steps = {}, 0
+    for lo in range(0, len(u), config.batch_size):
+        sl = slice(lo, lo + config.batch_size)
+        terms = net.loss(u[sl], p[sl], n[sl])
+        loss = sum(terms.values())
+        opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+        for k, v in terms.items(): sums[k] = sums.get(k, 0.0) + float(v.detach())
+        steps += 1
+    t2 = time.perf_counter()
+    net.eval()
+    with torch.no_grad():
+        score = net.scorer()
+        val = evaluate(score, data.val, [data.train], config.ks, config.eval_batch_size, dev)
+        test = evaluate(score, data.test, [data.train, data.val], config.ks, config.eval_batch_size, dev)
+    t3 = time.perf_counter()
+    seconds = {'epoch_hook': t1 - t0, 'recommender': t2 - t1, 'evaluation': t3 - t2, 'total': t3 - t0}
+    seconds.update({k: v for k, v in hook.items() if k.startswith('seconds_')})
+    return {'epoch': epoch, 'loss': {k: v / max(steps, 1) for k, v in sums.items()}, 'val': val, 'test': test,
+            'seconds': seconds, 'hook': {k: v for k, v in hook.items() if not k.startswith('seconds_')}}
+
 def fit(model: str,                       # registered model name (see MODELS)
         data: Dataset,                    # the dataset
         config=None,                      # the model's config (default: its defaults)
@@ -267,12 +384,12 @@ def fit(model: str,                       # registered model name (see MODELS)
         restart: bool = False,            # discard an existing checkpoint of this run and start over
         force: bool = False,              # retrain even if a complete record exists
         stop_after: int | None = None,    # stop (as if killed) after this many epochs in this call
-        progress: bool = True,            # progress bars
+        progress: bool | str = True,      # True: a progress bar; 'log': one line per epoch on stdout; False: silent
         checkpoint: bool = True,          # write a checkpoint every epoch
         tags: dict | None = None,         # free-form labels stored in the record (e.g. ablation name)
+        deadline: float | None = None,    # wall-clock time (time.time()) after which no new epoch starts
         ) -> dict:
-    "Train `model` on `data`; returns the run record (also written as JSON)."
-    from tqdm.auto import tqdm
+    "Train `model` on `data`; returns the run record (also written as JSON). One process per run: see `RunLock`."
     cls = get_model(model)
     config = config or cls.config_class()
     if type(config).__name__ != cls.config_class.__name__:  # by name: notebooks re-define classes
@@ -281,78 +398,43 @@ def fit(model: str,                       # registered model name (see MODELS)
     dev = choose_device(device)
     rid = run_id(model, config, data)
     path = record_path(out, data, model, rid)
-    ckpt = path.with_suffix('.ckpt.pt')
-    try: prev = json.loads(path.read_text()) if path.exists() else {}
-    except json.JSONDecodeError as e: raise ValueError(f"{path}: not a readable run record ({e}); move it away to retrain") from None
-    if prev.get('status') == 'complete' and not force: return prev
-    if ckpt.exists() and not (resume or restart):
-        raise FileExistsError(f"{ckpt}: an interrupted run with this config exists; pass resume=True (--resume) "
-                              f"to continue it or restart=True (--restart) to discard it")
+    if _read_record(path).get('status') == 'complete' and not force: return _read_record(path)
+    with RunLock(path.with_suffix('.lock'), rid):
+        prev = _read_record(path)                   # again, now that no other process can write it
+        if prev.get('status') == 'complete' and not force: return prev
+        ckpt = path.with_suffix('.ckpt.pt')
+        if ckpt.exists() and not (resume or restart):
+            raise FileExistsError(f"{ckpt}: an interrupted run with this config exists; pass resume=True (--resume) "
+                                  f"to continue it or restart=True (--restart) to discard it")
+        return _train(cls, model, rid, data, config, dev, path, ckpt, prev, resume, stop_after, progress, checkpoint, tags, deadline)
+
+def _train(cls, model, rid, data, config, dev, path, ckpt, prev, resume, stop_after, progress, checkpoint, tags, deadline) -> dict:
+    "The body of `fit`, run while holding the run's lock."
+    from tqdm.auto import tqdm
     rng = seed_everything(config.seed)
     net = cls(data, config, dev).to(dev)
     opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=config.lr)
     sampler = BPRSampler(data.train)
-    rec = {'run_id': rid, 'model': model, 'dataset': data.name, 'config': asdict(config), 'seed': config.seed,
-           'git_commit': git_commit(), 'data_checksums': data.checksums, 'data_source': data.source,
-           'data_stats': data.stats(), 'versions': versions(), 'hardware': hardware(dev), 'model_info': net.info(),
-           'tags': tags or {}, 'status': 'running', 'epochs': [], 'summary': {}, 'started': time.strftime('%Y-%m-%dT%H:%M:%S'),
-           'n_parameters': int(sum(p.numel() for p in net.parameters()))}
-    start = 0
-    if resume and ckpt.exists():
-        state = torch.load(ckpt, map_location='cpu', weights_only=False)   # RNG states must stay on the CPU
-        net.load_state_dict(state['model']); opt.load_state_dict(state['optimizer'])
-        for k, o in net.extra_optimizers().items(): o.load_state_dict(state['extra_optimizers'][k])
-        if hasattr(net, 'load_extra_state'): net.load_extra_state(state.get('extra_state'))
-        _set_rng_state(rng, state['rng']); rec['epochs'] = state['epochs']; start = state['epoch'] + 1
-        # provenance: the run keeps the commit, machine and start time it began with; each resume adds its own
-        prov = state.get('provenance') or {k: prev[k] for k in _PROVENANCE if k in prev}
-        here = {'epoch': start, 'git_commit': rec['git_commit'], 'hardware': rec['hardware'], 'time': rec['started']}
-        rec.update({k: prov[k] for k in ('git_commit', 'hardware', 'started') if k in prov})
-        rec['resumes'] = prov.get('resumes', []) + [here]
-        rec['resumed_at'] = [r['epoch'] for r in rec['resumes']]
+    rec = _new_record(model, rid, config, data, net, dev, tags)
+    start = _load_checkpoint(ckpt, net, opt, rng, rec, prev) if resume and ckpt.exists() else 0
     path.parent.mkdir(parents=True, exist_ok=True)
     history = [e['val'][config.val_metric] for e in rec['epochs']]
     best, stop = early_stopping(history, config.patience)
-    bar = tqdm(range(start, config.epochs), desc=f"{model}/{data.name}", disable=not progress, initial=start, total=config.epochs)
+    bar = tqdm(range(start, config.epochs), desc=f"{model}/{data.name}", disable=progress is not True, initial=start, total=config.epochs)
     done_here = 0
     for epoch in bar:
-        if stop: break
-        t0 = time.perf_counter()
-        net.train()
-        hook = net.before_epoch(epoch) or {}
-        t1 = time.perf_counter()
-        u, p, n = (torch.from_numpy(a).to(dev) for a in sampler.epoch(rng))
-        sums, steps = {}, 0
-        for lo in range(0, len(u), config.batch_size):
-            sl = slice(lo, lo + config.batch_size)
-            terms = net.loss(u[sl], p[sl], n[sl])
-            loss = sum(terms.values())
-            opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-            for k, v in terms.items(): sums[k] = sums.get(k, 0.0) + float(v.detach())
-            steps += 1
-        t2 = time.perf_counter()
-        net.eval()
-        with torch.no_grad():
-            score = net.scorer()
-            val = evaluate(score, data.val, [data.train], config.ks, config.eval_batch_size, dev)
-            test = evaluate(score, data.test, [data.train, data.val], config.ks, config.eval_batch_size, dev)
-        t3 = time.perf_counter()
-        seconds = {'epoch_hook': t1 - t0, 'recommender': t2 - t1, 'evaluation': t3 - t2, 'total': t3 - t0}
-        seconds.update({k: v for k, v in hook.items() if k.startswith('seconds_')})
-        rec['epochs'].append({'epoch': epoch, 'loss': {k: v / max(steps, 1) for k, v in sums.items()},
-                              'val': val, 'test': test, 'seconds': seconds,
-                              'hook': {k: v for k, v in hook.items() if not k.startswith('seconds_')}})
-        history.append(val[config.val_metric])
+        if stop or (deadline is not None and time.time() > deadline): break
+        e = train_epoch(net, opt, sampler, rng, data, config, dev, epoch)
+        rec['epochs'].append(e)
+        history.append(e['val'][config.val_metric])
         best, stop = early_stopping(history, config.patience)
         rec['summary'] = summarize(rec['epochs'], config.val_metric)
         rec['peak_rss_mb'] = peak_rss_mb()
-        bar.set_postfix(val=f"{val[config.val_metric]:.4f}", test=f"{test[config.val_metric]:.4f}", best=rec['epochs'][best]['epoch'])
-        if checkpoint:
-            state = {'model': net.state_dict(), 'optimizer': opt.state_dict(), 'epoch': epoch, 'epochs': rec['epochs'],
-                     'extra_optimizers': {k: o.state_dict() for k, o in net.extra_optimizers().items()},
-                     'extra_state': net.extra_state() if hasattr(net, 'extra_state') else None, 'rng': _rng_state(rng),
-                     'provenance': {k: rec[k] for k in _PROVENANCE if k in rec}}
-            tmp = ckpt.with_suffix('.tmp'); torch.save(state, tmp); os.replace(tmp, ckpt)
+        shown = dict(val=f"{e['val'][config.val_metric]:.4f}", test=f"{e['test'][config.val_metric]:.4f}", best=rec['epochs'][best]['epoch'])
+        bar.set_postfix(shown)
+        if progress == 'log': print(f"  {model}/{data.name} {rid}: epoch {epoch + 1}/{config.epochs} " + ' '.join(f'{k}={v}' for k, v in shown.items()),
+                                    file=sys.stderr, flush=True)
+        if checkpoint: _save_checkpoint(ckpt, net, opt, rng, rec, epoch)
         finished = stop or epoch == config.epochs - 1
         rec['status'] = 'complete' if finished else 'running'
         if finished:
@@ -364,4 +446,4 @@ def fit(model: str,                       # registered model name (see MODELS)
     return rec
 
 def _write_json(path: Path, obj):
-    tmp = path.with_suffix('.tmp'); tmp.write_text(json.dumps(obj, indent=1, default=str)); os.replace(tmp, path)
+    tmp = _tmp_path(path); tmp.write_text(json.dumps(obj, indent=1, default=str)); os.replace(tmp, path)
