@@ -18,8 +18,9 @@ __all__ = ['PAPER_RESULTS', 'NAMES', 'TUNING', 'BASELINE_GRIDS', 'ABLATIONS', 'S
            'EXPERIMENTS', 'read_records', 'variant_of', 'records_table', 'chosen_records', 'main_table', 'run_plan',
            'sweep', 'tuning_base', 'grid_plan', 'grid_records', 'select_on_validation', 'chosen_plan', 'grid_status',
            'tune', 'grid_progress', 'lacks_features', 'tuned_table', 'variants_plan', 'variants_table',
-           'sensitivity_variants', 'style', 'plot_curves', 'save_figure', 'to_markdown', 'save_table', 'tuning_curve',
-           'plot_tuning', 'plot_grid_epochs', 'update_readme', 'experiments_dir', 'reproduce']
+           'sensitivity_variants', 'matching', 'epoch_bands', 'plot_epoch_bands', 'style', 'plot_curves', 'save_figure',
+           'to_markdown', 'save_table', 'tuning_curve', 'plot_tuning', 'plot_grid_epochs', 'update_readme',
+           'experiments_dir', 'reproduce']
 
 # %% ../nbs/09_experiments.ipynb #64ecf7e4
 def read_records(results_dir: str | Path, complete_only: bool = False) -> list[dict]:
@@ -403,6 +404,57 @@ def sensitivity_variants(base, axes: dict = SENSITIVITY) -> dict:
         for v in sorted(set(values) | {getattr(base, field)}): out[f'{field}={v}'] = {field: v}
     return out
 
+# %% ../nbs/09_experiments.ipynb #7e0b0002
+def matching(records: list[dict], model: str, dataset: str, config, ignore=('seed', 'epochs', 'patience')) -> list[dict]:
+    "Records of `model` on `dataset` (complete or running) whose config equals `config` on every field outside `ignore`."
+    from kdiffe.train import legacy_filled
+    plain = lambda d: json.loads(json.dumps(d, default=str))                    # tuples as lists, as records store them
+    keep = lambda d: {k: v for k, v in plain(d).items() if k not in ignore}
+    want = keep(dataclasses.asdict(config))
+    return [r for r in records if r['model'] == model and r['dataset'] == dataset
+            and keep(legacy_filled(r['config'], type(config))) == want]
+
+def epoch_bands(groups: dict,                 # group name -> records
+                epochs=(0, 1, 2), metric: str = 'recall@20', split: str = 'test',
+                reference: dict | None = None,  # row name -> {epoch: value or list of values}: another code's numbers
+                ) -> pd.DataFrame:
+    "Rows = groups; per epoch the mean ± std over the group's records of `split` `metric` after that epoch, and the seeds."
+    rows = []
+    for name, recs in groups.items():
+        row = {'group': name, 'source': 'this project (run records)'}
+        for k in epochs:
+            vals = pd.Series([e[split][metric] for r in recs for e in r['epochs'] if e['epoch'] == k], dtype=float)
+            row[f'epoch {k}'] = _mean_std(vals)
+        row['seeds'] = ', '.join(str(r['seed']) for r in sorted(recs, key=lambda r: r['seed']))
+        row['records'] = ', '.join(r['run_id'] for r in sorted(recs, key=lambda r: r['seed']))
+        rows.append(row)
+    for name, vals in (reference or {}).items():
+        rows.append({'group': name, 'source': 'reference (not a run record of this project)',
+                     **{f'epoch {k}': _mean_std(pd.Series(np.atleast_1d(vals[k]), dtype=float)) if k in vals else '' for k in epochs},
+                     'seeds': '', 'records': ''})
+    return pd.DataFrame(rows).set_index(['group', 'source'])
+
+def plot_epoch_bands(groups: dict, epochs=(0, 1, 2), metric: str = 'recall@20', split: str = 'test',
+                     reference: dict | None = None, ax=None):
+    "Mean over seeds per epoch with the min-max band of each group; reference rows dashed. Returns the axes."
+    import matplotlib.pyplot as plt
+    ax = ax or plt.gca()
+    for i, (name, recs) in enumerate(groups.items()):
+        per = [[e[split][metric] for r in recs for e in r['epochs'] if e['epoch'] == k] for k in epochs]
+        ks = [k for k, v in zip(epochs, per) if v]
+        if not ks: continue
+        v = [np.array(p) for p in per if p]
+        ax.plot(ks, [x.mean() for x in v], 'o-', color=f'C{i}', label=f"{name} ({len(recs)} seeds)")
+        ax.fill_between(ks, [x.min() for x in v], [x.max() for x in v], color=f'C{i}', alpha=0.2)
+    for j, (name, vals) in enumerate((reference or {}).items()):
+        ks = [k for k in epochs if k in vals]
+        v = [np.atleast_1d(vals[k]) for k in ks]
+        ax.plot(ks, [x.mean() for x in v], 's--', color=f'C{len(groups) + j}', label=f"{name} (reference)")
+        if any(len(x) > 1 for x in v): ax.fill_between(ks, [x.min() for x in v], [x.max() for x in v], color=f'C{len(groups) + j}', alpha=0.1)
+    ax.set(xlabel='epoch', ylabel=f"{split} {metric.replace('recall', 'Recall').replace('ndcg', 'NDCG')}", xticks=list(epochs))
+    ax.legend(fontsize=7)
+    return ax
+
 # %% ../nbs/09_experiments.ipynb #0a77a959
 def style():
     "Seaborn styling for paper-column figures."
@@ -540,7 +592,7 @@ def update_readme(readme: str | Path, table: pd.DataFrame) -> bool:
     return True
 
 # %% ../nbs/09_experiments.ipynb #fa012a92
-EXPERIMENTS = ['datasets', 'main_table', 'baselines', 'ablation', 'sensitivity', 'curves', 'efficiency', 'attention']
+EXPERIMENTS = ['datasets', 'main_table', 'baselines', 'ablation', 'sensitivity', 'curves', 'efficiency', 'attention', 'trajectory']
 
 def experiments_dir() -> Path:
     "nbs/experiments of the source checkout (the notebooks are not part of the installed package)."
