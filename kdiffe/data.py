@@ -23,7 +23,7 @@ import scipy.sparse as sp
 
 # %% auto #0
 __all__ = ['REGISTRY', 'MODALITY_FILES', 'git_blob_id', 'known_blobs', 'DataError', 'ChecksumError', 'Dataset', 'validate',
-           'synthetic', 'default_cache_dir', 'load', 'fetch', 'file_role', 'verify', 'stats_table']
+           'synthetic', 'default_cache_dir', 'load', 'load_dataset', 'stats_table']
 
 # %% ../nbs/00_data.ipynb #c2ec9a42
 def git_blob_id(path: str | Path, chunk: int = 1 << 20) -> str:
@@ -350,78 +350,15 @@ def load(root: str | Path,                 # directory holding `name/`, or the d
             warnings.warn(f"could not write the dataset cache {cache} ({e}); later loads will read {d} again")
     return ds
 
-# %% ../nbs/00_data.ipynb #0198f6c2
-def _download(url: str, dest: Path, blob: str | None, size: int | None = None, progress: bool = True, timeout: float = 60):
-    "Stream `url` to `dest` via `dest.part`; verify size and blob id before the final rename."
-    from tqdm.auto import tqdm
-    part = dest.with_name(dest.name + '.part')
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as r, open(part, 'wb') as out:
-            total = int(r.headers.get('Content-Length') or 0) or size
-            with tqdm(total=total, unit='B', unit_scale=True, desc=dest.name, disable=not progress, leave=False) as bar:
-                while block := r.read(1 << 16):
-                    out.write(block); bar.update(len(block))
-        got = part.stat().st_size
-        if (total and got != total) or (size and got != size):
-            raise DataError(dest, f"download from {url} stopped early: {got} of {total or size} bytes")
-        if blob and (b := git_blob_id(part)) != blob:
-            raise ChecksumError(dest, f"checksum mismatch after download from {url}: git blob {b}, expected {blob}")
-        os.replace(part, dest)
-    except DataError:
-        part.unlink(missing_ok=True); raise
-    except Exception as e:
-        part.unlink(missing_ok=True)
-        raise DataError(dest, f"download from {url} failed ({type(e).__name__}: {e})") from None
-
-def _unzip_member(zpath: Path, member: str, dest: Path):
-    "Extract `member` (matched by basename) from `zpath` to `dest` via a temporary file."
-    with zipfile.ZipFile(zpath) as z:
-        names = [n for n in z.namelist() if Path(n).name == member]
-        if not names: raise DataError(zpath, f"archive holds no {member}")
-        tmp = dest.with_name(dest.name + '.part')
-        with z.open(names[0]) as src, open(tmp, 'wb') as out: shutil.copyfileobj(src, out)
-        os.replace(tmp, dest)
-
-def fetch(name: str,                      # dataset name in REGISTRY (tiktok, baby, sports)
-          root: str | Path,               # downloads go to root/name/
-          files: list | None = None,      # subset of file names; default all registered files
-          mirror: str | None = None,      # URL template with {name} and {file} replacing upstream
-          progress: bool = True,          # show tqdm progress bars
-          ) -> dict[str, str]:
-    "Download missing upstream files of `name` into `root/name`, verified by git blob id; returns file -> status."
-    if name not in REGISTRY: raise DataError(name, f"unknown dataset; registered: {sorted(REGISTRY)}")
-    d = Path(root) / name; d.mkdir(parents=True, exist_ok=True)
-    rows = [r for r in REGISTRY[name] if files is None or r['file'] in files]
-    status = {}
-    for r in rows:
-        dest = d / r['file']
-        final = d / r['unzip_to'] if r['unzip_to'] else dest
-        if final.exists():
-            ok = r['unzip_to'] is not None or git_blob_id(dest) == r['blob']
-            status[r['file']] = 'present' if ok else 'present, CHECKSUM MISMATCH (left untouched)'
-            continue
-        url = mirror.format(name=name, file=r['file']) if mirror else r['url']
-        _download(url, dest, r['blob'], r['size'], progress)
-        if r['unzip_to']:
-            _unzip_member(dest, r['unzip_to'], final)
-        status[r['file']] = 'downloaded'
-    return status
-
-def file_role(file: str) -> str:
-    "Whether an upstream file is required, or optional and what it is for (shown by `kdiffe data verify`)."
-    if file in ('trnMat.pkl', 'valMat.pkl', 'tstMat.pkl'): return 'required'
-    if file.startswith(('image_feat', 'text_feat', 'audio_feat')):
-        return 'optional: item features (KDiffE modality views, DiffMM); without them only knowledge-graph variants run'
-    if file == 'kg.txt': return 'optional: knowledge graph (KDiffE, DiffKG); when absent one is built from the interactions'
-    if file.startswith('Similarity_'): return "optional: the shipped S (KDiffE attention='shipped'); attention='build' computes S instead"
-    return 'optional'
-
-def verify(root: str | Path, name: str) -> dict[str, str]:
-    "Compare every registered file present under root/name with its blob id: file -> 'ok' / 'MISMATCH' / 'missing'."
-    d = Path(root) / name
-    return {r['file']: ('missing' if not (d / r['file']).exists() else
-                        'ok' if git_blob_id(d / r['file']) == r['blob'] else 'MISMATCH')
-            for r in REGISTRY[name]}
+# %% ../nbs/00_data.ipynb #bd87b32e
+def load_dataset(name: str, data_dir: str | None, trust_pickle: bool = False, modalities=None):
+    "`synthetic` (the embedded default) or a dataset folder `data_dir/name` in the upstream format."
+    if name == 'synthetic': return synthetic()
+    if name.startswith('synthetic-sports'):   # Sports-sized synthetic data for memory benchmarks
+        return synthetic(n_users=35598, n_items=18357, per_user=(4, 11), modalities={'visual': 4096, 'textual': 1024},
+                               name='synthetic-sports')
+    if data_dir is None: raise DataError(name, f"needs a data folder (--data-dir) holding it (fetch it with `kdiffe data fetch {name} --root DIR`)")
+    return load(data_dir, name, trust_pickle=trust_pickle, modalities=modalities)
 
 # %% ../nbs/00_data.ipynb #2261665a
 def stats_table(datasets: list[Dataset]) -> 'pd.DataFrame':

@@ -70,7 +70,7 @@ def test_one_process_per_run(tmp_path):
     assert rec['resumed_at'] and not list(d.glob('*.lock')), rec.get('resumed_at')        # released on exit
 
 def test_executor_reports_a_locked_run(tmp_path):
-    from kdiffe.experiments import run_plan
+    from kdiffe.tuning import run_plan
     from kdiffe.baselines import LightGCNConfig
     first, d = _start_long_run(tmp_path)
     try:

@@ -2,7 +2,8 @@
 import functools, http.server, shutil, threading
 from pathlib import Path
 import pytest
-from kdiffe.data import REGISTRY, DataError, ChecksumError, fetch, git_blob_id, verify
+from kdiffe.data import REGISTRY, DataError, ChecksumError, git_blob_id
+from kdiffe.fetch import fetch, verify
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *a): pass

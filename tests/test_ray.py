@@ -1,8 +1,9 @@
 "The Ray executor on 127.0.0.1: two tiny synthetic runs give the same records as the local executor."
 import json
 import pytest
-from kdiffe.experiments import read_records, run_plan
-from kdiffe.train import get_model
+from kdiffe.records import read_records
+from kdiffe.tuning import run_plan
+from kdiffe.config import get_model
 
 ray = pytest.importorskip('ray', reason="Ray is an optional extra (pip install 'kdiffe[ray]'); CI installs it")
 

@@ -2,10 +2,11 @@
 import json
 import pytest
 from kdiffe.data import synthetic
-from kdiffe.train import fit, get_model
+from kdiffe.train import fit
+from kdiffe.config import get_model
 
 def _cfg(**kw):
-    return get_model('lightgcn').config_class(epochs=4, dim=16, layers=2, batch_size=512, patience=0, **kw)
+    return get_model('lightgcn').config_class(epochs=4, dim=16, gnn_layers=2, batch_size=512, patience=0, **kw)
 
 def test_resume_equals_uninterrupted(tmp_path):
     ds = synthetic(n_users=150, n_items=90)
@@ -38,7 +39,7 @@ def test_record_contents_and_no_retraining(tmp_path):
 
 def test_early_stopping_stops(tmp_path):
     ds = synthetic(n_users=100, n_items=60)
-    cfg = get_model('lightgcn').config_class(epochs=200, dim=8, layers=1, batch_size=512, patience=2, lr=0.05)
+    cfg = get_model('lightgcn').config_class(epochs=200, dim=8, gnn_layers=1, batch_size=512, patience=2, lr=0.05)
     rec = fit('lightgcn', ds, cfg, device='cpu', out=tmp_path, progress=False)
     assert rec['stop_reason'] == 'early stopping' and len(rec['epochs']) < 200
     assert rec['summary']['H']['epoch'] == len(rec['epochs']) - 3
