@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from . import data as kdata
-from . import fetch as kfetch
+from . import sources as kfetch
 
 from .config import build_config
 from .data import load_dataset
@@ -61,9 +61,9 @@ def _data_info(a):
     if not root.is_dir():
         raise UsageError(f"data info: {root} is not a folder; fetch a dataset into it (`kdiffe data fetch tiktok --root {root}`) "
                          f"or pass `synthetic`")
-    names = ([a.name] if a.name else [None] if (root / 'trnMat.pkl').exists() else
-             [p.name for p in sorted(root.iterdir()) if (p / 'trnMat.pkl').exists()])
-    if not names: raise UsageError(f"data info: {root} holds no dataset folder (a folder with trnMat.pkl)")
+    names = ([a.name] if a.name else [None] if kdata.is_dataset_dir(root) else
+             [p.name for p in sorted(root.iterdir()) if kdata.is_dataset_dir(p)])
+    if not names: raise UsageError(f"data info: {root} holds no dataset folder (one with trnMat.pkl, or an imported one)")
     return kdata.stats_table([kdata.load(root, n, trust_pickle=a.trust_pickle) for n in names])
 
 def _data_verify(a):
@@ -76,8 +76,22 @@ def _data_verify(a):
         print(f"kdiffe: {len(bad)} registered file(s) of {a.name} missing or different: {', '.join(f'{f} ({st[f]})' for f in bad)}", file=sys.stderr)
         sys.exit(1)
 
+def _data_import(a):
+    feats = {}
+    for f in a.features or []:
+        if '=' not in f: raise UsageError(f"--features expects MODALITY=FILE, got {f!r}")
+        m, p = f.split('=', 1)
+        if m not in kdata.MODALITY_FILES: raise UsageError(f"--features {f!r}: modality must be one of {sorted(kdata.MODALITY_FILES)}")
+        feats[m] = p
+    cols = dict(user_col=a.user_col, item_col=a.item_col, time_col=a.time_col, rating_col=a.rating_col, split_col=a.split_col,
+                rating_threshold=a.rating_threshold)
+    ds = kfetch.import_dataset(a.name, a.root, a.interactions, feats, a.kg, a.split, a.val, a.test, a.seed, a.min_interactions, **cols)
+    print(kdata.stats_table([ds]).to_markdown(floatfmt='.5f'))
+    print(f"imported {a.name} into {Path(a.root) / a.name}; train on it with: kdiffe train --dataset {a.name} --data-dir {a.root}")
+
 def cmd_data(a):
     if a.action == 'info': print(_data_info(a).to_markdown(floatfmt='.5f'))
+    elif a.action == 'import': _data_import(a)
     elif a.action == 'fetch':
         for f, s in kfetch.fetch(a.name, a.root, mirror=a.mirror, progress=not a.no_progress).items(): print(f"{f:24s} {s}")
     elif a.action == 'verify': _data_verify(a)
@@ -173,7 +187,7 @@ def cmd_reproduce(a):
     results = a.results_dir or ('results/smoke' if smoke else 'results')      # smoke never touches the real records
     out = a.out_dir or ('figures/smoke' if smoke else 'figures')
     done = reproduce(a.preset, a.data_dir, results, out, run_missing=True if a.run_missing else None,
-                     notebooks=a.notebooks, executor=a.executor, progress=not a.no_progress,
+                     notebooks=a.notebooks, datasets=a.datasets, executor=a.executor, progress=not a.no_progress,
                      readme=None if smoke or not Path('README.md').exists() else 'README.md')
     for p in done: print(f"executed {p}")
     print(f"tables and figures in {out}/")
@@ -227,6 +241,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument('--out-dir', help='tables and figures (default: figures/, or figures/smoke for the smoke preset)')
     r.add_argument('--run-missing', action='store_true', help='train planned runs without a record (always on for smoke)')
     r.add_argument('--notebooks', nargs='+', help='a subset of the experiment notebooks (default: all)')
+    r.add_argument('--datasets', nargs='+', help="datasets the notebooks show, e.g. an imported one (default: each notebook's own)")
     r.add_argument('--executor', default='local', choices=['local', 'ray'], help='how missing runs are trained')
     r.add_argument('--threads', type=int, help='torch CPU threads (default: all cores)')
     r.add_argument('--no-progress', action='store_true', help="no notebook cell progress bar")
@@ -256,6 +271,23 @@ def parser() -> argparse.ArgumentParser:
     v = dsub.add_parser('verify', help='compare present files with the registry (exit 1 if any is missing or differs)', **fmt)
     v.add_argument('name', help=f"registered dataset: {', '.join(sorted(kdata.REGISTRY))}")
     v.add_argument('--root', required=True, help='the folder holding NAME/')
+    m = dsub.add_parser('import', help='import your own interactions (CSV, TSV, Parquet, MMRec .inter), features and KG', **fmt)
+    m.add_argument('name', help='name of the new dataset (the folder ROOT/NAME)')
+    m.add_argument('--root', required=True, help='folder of dataset folders (the --data-dir of later commands)')
+    m.add_argument('--interactions', required=True, help='interaction table: .csv, .tsv, .parquet, or MMRec .inter')
+    m.add_argument('--features', nargs='+', metavar='MODALITY=FILE', help='item features per modality (visual, acoustic, textual): .npy or a table')
+    m.add_argument('--kg', help='knowledge graph: head relation tail triples with the original ids')
+    m.add_argument('--split', choices=['random', 'temporal', 'given'], help="per-user split (default: given when the table has a split column, else random)")
+    m.add_argument('--val', type=float, default=0.1, help='share of each user\'s interactions for validation (random, temporal)')
+    m.add_argument('--test', type=float, default=0.2, help='share for test (random, temporal)')
+    m.add_argument('--seed', type=int, default=0, help='seed of the random split')
+    m.add_argument('--min-interactions', type=int, default=0, help='k of a k-core filter on users and items (0: none)')
+    m.add_argument('--user-col', help='user column (default: user, user_id, userID, ...)')
+    m.add_argument('--item-col', help='item column (default: item, item_id, itemID, ...)')
+    m.add_argument('--time-col', help='timestamp column (default: timestamp, time, ts, ...)')
+    m.add_argument('--rating-col', help='rating column (default: rating, score, stars)')
+    m.add_argument('--rating-threshold', type=float, help='keep interactions rated at least this (implicit feedback)')
+    m.add_argument('--split-col', help='split labels column, train/val/test or 0/1/2 (default: split, x_label, ...)')
     d.set_defaults(func=cmd_data)
     return p
 
@@ -266,8 +298,14 @@ def _message(e: Exception) -> str:
         msg = msg.replace(lib, cli)
     return ' '.join(msg.split())
 
+def _warn(message, category, filename, lineno, file=None, line=None):
+    "Warnings as one line each: what was substituted, dropped or assumed."
+    print(f"kdiffe: warning: {' '.join(str(message).split())}", file=sys.stderr)
+
 def main(argv=None):
     a = parser().parse_args(argv)
+    import warnings
+    warnings.showwarning = _warn
     from kdiffe.train import RunLockedError
     try:
         a.func(a)          # returns nothing: console scripts pass main()'s value to sys.exit

@@ -42,8 +42,8 @@ class TrainConfig:
         "The config of preset `name` (or the defaults), with `overrides` applied."
         if name is not None and name not in cls.presets:
             raise KeyError(f"{cls.__name__} has no preset {name!r}; presets: {sorted(cls.presets)}")
-        kw = cls.renamed({**(cls.presets.get(name, {}) if name else {}), **overrides})
-        return cls(**kw).validated()
+        base = cls(**cls.renamed(cls.presets.get(name, {}) if name else {}))
+        return base.replace(**overrides) if overrides else base.validated()     # overrides parsed for their types
 
     @classmethod
     def renamed(cls, d: dict) -> dict:

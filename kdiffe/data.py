@@ -23,7 +23,7 @@ import scipy.sparse as sp
 
 # %% auto #0
 __all__ = ['REGISTRY', 'MODALITY_FILES', 'git_blob_id', 'known_blobs', 'DataError', 'ChecksumError', 'Dataset', 'validate',
-           'synthetic', 'default_cache_dir', 'load', 'load_dataset', 'stats_table']
+           'synthetic', 'default_cache_dir', 'is_dataset_dir', 'load', 'load_dataset', 'stats_table']
 
 # %% ../nbs/00_data.ipynb #c2ec9a42
 def git_blob_id(path: str | Path, chunk: int = 1 << 20) -> str:
@@ -303,18 +303,36 @@ def _load_npz_cache(path: Path, ds_kw: dict) -> Dataset:
     return Dataset(train=mat('train'), val=mat('val'), test=mat('test'), features=feats,
                    kg=z['kg'] if 'kg' in z else None, attention=att, **ds_kw)
 
+def is_dataset_dir(d: Path) -> bool:
+    "A dataset folder: the upstream files (`trnMat.pkl`) or an imported dataset (`manifest.json`)."
+    return (d / 'trnMat.pkl').exists() or (d / 'manifest.json').exists()
+
+def _load_imported(d: Path, name: str) -> Dataset:
+    "An imported dataset folder (`01_sources`): `dataset.npz` and its map files, each checked against the manifest."
+    try: man = json.loads((d / 'manifest.json').read_text())
+    except json.JSONDecodeError as e: raise DataError(d / 'manifest.json', f"not a readable manifest ({e})") from None
+    checksums = {}
+    for f, blob in man.get('files', {}).items():
+        if not (d / f).exists(): raise DataError(d / f, "missing (listed in manifest.json)")
+        if (got := git_blob_id(d / f)) != blob: raise ChecksumError(d / f, f"git blob {got} differs from manifest.json's {blob}: the file was changed after the import")
+        checksums[f] = got
+    try: ds = _load_npz_cache(d / 'dataset.npz', dict(name=name, checksums=checksums, source=str(d.resolve())))
+    except (KeyError, ValueError, OSError) as e: raise DataError(d / 'dataset.npz', f"not an imported dataset ({type(e).__name__}: {e})") from None
+    return validate(ds)
+
 def load(root: str | Path,                 # directory holding `name/`, or the dataset directory itself
          name: str | None = None,          # dataset name (tiktok, baby, sports, or any folder name)
          modalities: list | None = None,   # modalities to load; default: every feature file present
          trust_pickle: bool = False,       # unpickle files whose checksum is not registered
          cache_dir: str | Path | None = None,  # pickle-free cache location; False disables caching
          ) -> Dataset:
-    "Load a dataset in the upstream KDiffE / DiffMM format, verifying checksums; see the notes above."
+    "Load a dataset in the upstream KDiffE / DiffMM format, or one made by `import_dataset`, verifying checksums."
     root = Path(root)
-    if name is None or root.name == name and (root / 'trnMat.pkl').exists(): d = root
+    if name is None or root.name == name and is_dataset_dir(root): d = root
     else: d = root / name
     name = name or d.name
     if not d.is_dir(): raise DataError(d, f"dataset directory does not exist (fetch it with `kdiffe data fetch {name} --root {root}`)")
+    if (d / 'manifest.json').exists(): return _load_imported(d, name)
     registry = {r['file']: r for r in REGISTRY.get(name, [])}
     for zipped in [r for r in registry.values() if r['unzip_to']]:   # the unpacked file has no registered blob
         registry.pop(zipped['unzip_to'], None)

@@ -123,16 +123,22 @@ def sample_kg_edges(kg: np.ndarray, per_head: int, rng: np.random.Generator) -> 
     return k[rank < per_head]
 
 # %% ../nbs/09_model.ipynb #d2d5d648
-def propagation_matrix(data: Dataset, c: KDiffEConfig, device) -> SparseOperator:
-    "The attention-aware propagation matrix A_hat of every GNN layer (`attention`, `eps`, `eps_twice`, `degree_with_attention`)."
+def propagation_matrix(data: Dataset, c: KDiffEConfig, device, who: str = 'kdiffe') -> tuple[SparseOperator, str]:
+    """(A_hat of every GNN layer, where its S came from) (`attention`, `eps`, `eps_twice`, `degree_with_attention`).
+    A dataset without a shipped S (an imported one, say) gets S built from its interactions, with a warning."""
     S, eps = None, c.eps
-    if c.attention == 'shipped':
-        if data.attention is None: raise ValueError(f"attention='shipped' but dataset {data.name!r} has no Similarity_M_R.pkl; use attention='build'")
+    attention = c.attention
+    if attention == 'shipped' and data.attention is None:
+        warnings.warn(f"{who}: dataset {data.name!r} has no Similarity_M_R.pkl; S is built from the interactions instead "
+                      f"(as attention='build', M={c.walk_length}, R={c.walks}); the run record says so (model_info.attention_source)")
+        attention = 'build'
+    if attention == 'shipped':
         S, eps = data.attention, (c.eps if c.eps_twice else 1.0)
-    elif c.attention == 'build':
+    elif attention == 'build':
         S = attention_matrix(data.train, c.walk_length, c.walks, eps=1.0, variant=c.walk_variant, seed=c.seed)
-    elif c.attention != 'none': raise ValueError(f"attention must be shipped/build/none, got {c.attention!r}")
-    return SparseOperator(normalized_adjacency(data.train, S, eps, degree_with_attention=c.degree_with_attention), device)
+    elif attention != 'none': raise ValueError(f"attention must be shipped/build/none, got {c.attention!r}")
+    source = {'shipped': f"shipped file (M, R = {data.attention_walk})", 'build': f"built (M={c.walk_length}, R={c.walks})", 'none': 'none'}[attention]
+    return SparseOperator(normalized_adjacency(data.train, S, eps, degree_with_attention=c.degree_with_attention), device), source
 
 # %% ../nbs/09_model.ipynb #cd21b087
 def knowledge_graph(data: Dataset, c: KDiffEConfig, who: str = 'kdiffe') -> tuple[np.ndarray, str]:
@@ -279,7 +285,7 @@ class KDiffE(Recommender):
         self.kg_diffusion = c.knowledge_view and c.kg_diffusion
         self.modalities = (list(c.modalities) or data.modalities) if c.modality_views else []
         rng = np.random.default_rng(c.seed)
-        self.adj = propagation_matrix(data, c, dev)
+        self.adj, self.attention_source = propagation_matrix(data, c, dev, self.name)
         self.kg, self.kg_source = knowledge_graph(data, c, self.name)
         self.n_entities = int(max(self.n_items, self.kg[:, [0, 2]].max() + 1))
         kg_rows = sp.csr_matrix((np.ones(len(self.kg), np.float32), (self.kg[:, 0], self.kg[:, 2])), shape=(self.n_entities,) * 2)
@@ -311,7 +317,7 @@ class KDiffE(Recommender):
 
     def info(self):
         return {'modalities': self.modalities, 'n_entities': self.n_entities, 'kg_triples': int(len(self.kg)),
-                'kg_source': self.kg_source, 'adjacency_nnz': int(self.adj.nnz)}
+                'kg_source': self.kg_source, 'attention_source': self.attention_source, 'adjacency_nnz': int(self.adj.nnz)}
 
     def extra_optimizers(self): return self._opts
 

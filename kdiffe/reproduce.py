@@ -27,6 +27,7 @@ def reproduce(preset: str = 'smoke',            # 'smoke' (synthetic, tiny) or '
               out_dir: str = 'figures',         # tables, figures, executed notebooks
               run_missing: bool | None = None,  # train runs without records (default: True for smoke)
               notebooks: list | None = None,    # subset of EXPERIMENTS
+              datasets: list | None = None,     # datasets the notebooks show (default: each notebook's own)
               executor: str = 'local', progress: bool = False,
               readme: str | None = None) -> list[Path]:     # README whose main-table markers get the generated table
     "Execute the experiment notebooks with papermill; returns the executed notebooks' paths."
@@ -41,6 +42,7 @@ def reproduce(preset: str = 'smoke',            # 'smoke' (synthetic, tiny) or '
     os.environ['OMP_NUM_THREADS'] = str(torch.get_num_threads())   # kernels inherit this run's thread count
     params = dict(preset=preset, data_dir=str(Path(data_dir).resolve()) if data_dir else None,
                   results_dir=str(Path(results_dir).resolve()), out_dir=str(out), run_missing=run_missing, executor=executor)
+    if datasets: params['datasets'] = list(datasets)
     extra = {'main_table': {'readme': str(Path(readme).resolve())}} if readme else {}
     done = []
     for name in notebooks or EXPERIMENTS:

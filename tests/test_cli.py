@@ -11,8 +11,8 @@ def run(*args, check=True, timeout=600):
     return p
 
 def user_error(p, *words):
-    "Exit status 2, one line on stderr naming what went wrong, no traceback."
-    lines = p.stderr.strip().splitlines()
+    "Exit status 2, one line on stderr naming what went wrong (warnings aside, a line each), no traceback."
+    lines = [l for l in p.stderr.strip().splitlines() if not l.startswith('kdiffe: warning:')]
     assert p.returncode == 2, (p.returncode, p.stdout, p.stderr)
     assert 'Traceback' not in p.stderr and len(lines) == 1 and lines[0].startswith('kdiffe: error:'), p.stderr
     for w in words: assert w in lines[0], (w, lines[0])
@@ -137,3 +137,52 @@ def test_verify_exit_status(tmp_path):
     (tmp_path / 'tiktok' / 'kg.txt').write_text('1 1 1\n')
     p = run('data', 'verify', 'tiktok', '--root', str(tmp_path), check=False)
     assert p.returncode == 1 and 'trnMat.pkl (missing)' in p.stderr and 'kg.txt (MISMATCH)' in p.stderr
+
+def _shop(d: Path):
+    "A small interaction CSV and a feature matrix, as a researcher would bring them."
+    import numpy as np, pandas as pd
+    r = np.random.default_rng(0)
+    df = pd.DataFrame({'user': r.integers(0, 40, 300), 'item': r.integers(0, 25, 300), 'ts': r.permutation(300)})
+    df.to_csv(d / 'shop.csv', index=False)
+    np.save(d / 'img.npy', r.random((25, 6)).astype('float32'))
+    return d / 'shop.csv', d / 'img.npy'
+
+def test_import_then_every_command(tmp_path):
+    csv, npy = _shop(tmp_path)
+    root = tmp_path / 'data'
+    p = run('data', 'import', 'shop', '--root', str(root), '--interactions', str(csv), '--features', f'visual={npy}',
+            '--split', 'temporal', '--min-interactions', '2')
+    assert 'shop' in p.stdout and 'kdiffe train --dataset shop' in p.stdout
+    assert 'shop' in run('data', 'info', str(root)).stdout
+    out = tmp_path / 'results'
+    run('train', '--model', 'lightgcn', '--dataset', 'shop', '--data-dir', str(root), '--epochs', '1', '--out', str(out), '--no-progress')
+    run('train', '--model', 'kdiffe', '--dataset', 'shop', '--data-dir', str(root), '--epochs', '1', '--out', str(out), '--no-progress',
+        '--set', 'denoiser_hidden=32', '--set', 'dim=16', '--set', 'walk_length=10', '--set', 'walks=2')
+    rec = json.loads(next((out / 'shop' / 'kdiffe').glob('*.json')).read_text())
+    assert rec['data_checksums'].keys() == {'dataset.npz', 'user_map.csv', 'item_map.csv'} and rec['model_info']['attention_source'].startswith('built')
+    run('tune', '--model', 'mf', '--dataset', 'shop', '--data-dir', str(root), '--out', str(out), '--stage', 'grid', '--points', '0',
+        '--set', 'epochs=1')
+    run('reproduce', '--preset', 'paper', '--data-dir', str(root), '--datasets', 'shop', '--results-dir', str(out),
+        '--out-dir', str(tmp_path / 'figs'), '--notebooks', 'datasets', 'curves', '--run-missing', '--no-progress')
+    assert 'shop' in (tmp_path / 'figs' / 'datasets.md').read_text()
+
+def test_import_mistakes(tmp_path):
+    import numpy as np, pandas as pd
+    csv, npy = _shop(tmp_path)
+    root = tmp_path / 'data'
+    imp = lambda *a: run('data', 'import', 'x', '--root', str(root), *a, check=False)
+    pd.DataFrame({'who': [1], 'item': [2]}).to_csv(tmp_path / 'nocol.csv', index=False)
+    user_error(imp('--interactions', str(tmp_path / 'nocol.csv')), 'nocol.csv', 'no user column', '--user-col')
+    np.save(tmp_path / 'nan.npy', np.full((25, 3), np.nan, 'float32'))
+    user_error(imp('--interactions', str(csv), '--features', f'visual={tmp_path / "nan.npy"}'), 'nan.npy', 'NaN')
+    pd.DataFrame({'item': [0, 99], 'f': [1.0, 2.0]}).to_csv(tmp_path / 'f.csv', index=False)
+    user_error(imp('--interactions', str(csv), '--features', f'visual={tmp_path / "f.csv"}'), 'f.csv', "'99'", 'not in the interactions')
+    np.save(tmp_path / 'wide.npy', np.ones((3, 2), 'float32'))
+    user_error(imp('--interactions', str(csv), '--features', f'visual={tmp_path / "wide.npy"}'), 'wide.npy', '3 rows for 25 items')
+    user_error(imp('--interactions', str(csv), '--min-interactions', '100'), 'shop.csv', 'split is empty after filtering')
+    user_error(imp('--interactions', str(csv), '--features', 'smell=x.npy'), "'smell=x.npy'")
+    run('data', 'import', 'x', '--root', str(root), '--interactions', str(csv))
+    p = imp('--interactions', str(csv))
+    user_error(p, 'not empty', 'nothing is overwritten')
+    p = run('data', 'import', 'd', '--root', str(root), '--interactions', str(csv), check=False)   # duplicates: reported, dropped
+    assert p.returncode == 0 and 'duplicate (user, item) interactions dropped' in p.stderr

@@ -3,7 +3,7 @@ import functools, http.server, shutil, threading
 from pathlib import Path
 import pytest
 from kdiffe.data import REGISTRY, DataError, ChecksumError, git_blob_id
-from kdiffe.fetch import fetch, verify
+from kdiffe.sources import fetch, verify
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *a): pass
