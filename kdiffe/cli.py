@@ -6,6 +6,9 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import os
+import time
 import json
 import sys
 from pathlib import Path
@@ -17,8 +20,8 @@ from .config import build_config
 from .data import load_dataset
 
 # %% auto #0
-__all__ = ['UsageError', 'cmd_train', 'cmd_data', 'bench_attention', 'bench_attention_fresh', 'bench_epochs', 'cmd_bench',
-           'cmd_tune', 'cmd_reproduce', 'parser', 'main']
+__all__ = ['UsageError', 'cmd_train', 'cmd_data', 'bench_attention', 'bench_attention_fresh', 'bench_epochs', 'bench_parallel',
+           'cmd_bench', 'cmd_tune', 'cmd_reproduce', 'parser', 'main']
 
 # %% ../nbs/16_cli.ipynb #831b1a3f
 class UsageError(ValueError):
@@ -30,6 +33,12 @@ def _parse_sets(items) -> dict:
         if '=' not in it: raise UsageError(f"--set expects FIELD=VALUE, got {it!r}")
         k, v = it.split('=', 1); out[k.strip()] = v.strip()
     return out
+
+def _deadline(a) -> float | None:
+    "The wall-clock time after which no epoch starts (`--budget-minutes`), or None."
+    m = getattr(a, 'budget_minutes', None)
+    if m is not None and m <= 0: raise UsageError(f"--budget-minutes must be positive, got {m}")
+    return None if m is None else time.time() + 60 * m
 
 def _setup(a):
     "Everything a command can check before it loads data: device and threads (the config is built by the command)."
@@ -45,7 +54,7 @@ def cmd_train(a):
     dev = _setup(a)
     ds = load_dataset(a.dataset, a.data_dir, a.trust_pickle)
     rec = fit(a.model, ds, cfg, device=dev, out=a.out, resume=a.resume, restart=a.restart, force=a.force,
-              stop_after=a.stop_after, progress=not a.no_progress)
+              stop_after=a.stop_after, progress=not a.no_progress, deadline=_deadline(a))
     s = rec['summary']
     path = Path(a.out) / ds.name / a.model / f"{rec['run_id']}.json"
     print(f"run {rec['run_id']} ({rec['status']}), record: {path}")
@@ -138,20 +147,56 @@ def bench_epochs(model: str, data, config, epochs: int = 3, device=None) -> dict
             'peak_rss_mb': peak_rss_mb(), 'hardware': rec['hardware'], 'versions': rec['versions'],
             'git_commit': rec['git_commit'], 'config': rec['config'], 'data_checksums': rec['data_checksums']}
 
+def _bench_worker(model, dataset, data_dir, config, epochs, device, threads):
+    "One run of `epochs` epochs in this (spawned) process, no record kept: the seconds of each epoch."
+    import tempfile, torch
+    from kdiffe.train import fit
+    torch.set_num_threads(threads)
+    ds = load_dataset(dataset, data_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        rec = fit(model, ds, config.replace(epochs=epochs, patience=0), device=device, out=tmp, progress=False, checkpoint=False)
+    return [e['seconds']['total'] for e in rec['epochs']]
+
+def bench_parallel(model: str, dataset: str, data_dir, config, ks=(1, 2, 4, 8), epochs: int = 2, device=None) -> dict:
+    """Epochs per minute with K runs at once on one device (K processes, seeds seed..seed+K-1, each with its share of the
+    CPU cores): over the slowest run's training time, and over the wall time with every run's setup."""
+    import multiprocessing as mp, os
+    from kdiffe.cli import _bench_worker as worker
+    out = []
+    for k in ks:
+        threads = max(1, (os.cpu_count() or 1) // k)
+        t0 = time.time()
+        with mp.get_context('spawn').Pool(k) as pool:
+            secs = pool.starmap(worker, [(model, dataset, data_dir, config.replace(seed=config.seed + s), epochs, device, threads) for s in range(k)])
+        wall, train = time.time() - t0, max(sum(s) for s in secs)
+        out.append({'parallel': k, 'threads_per_run': threads, 'epochs': k * epochs, 'training_seconds': train, 'wall_seconds': wall,
+                    'epochs_per_minute': 60 * k * epochs / train, 'epochs_per_minute_with_setup': 60 * k * epochs / wall, 'epoch_seconds': secs})
+        print(f"K={k}: {out[-1]['epochs_per_minute']:.2f} epochs/min ({threads} threads per run)", flush=True)
+    return {'runs': out}
+
 def cmd_bench(a):
     import json as _json
     from kdiffe.train import git_commit, hardware, versions
     cfg = (build_config('kdiffe', a.dataset, a.preset) if a.what == 'attention'      # fail fast: before the data
            else build_config(a.model, a.dataset, a.preset, sets=_parse_sets(a.set)))
     dev = _setup(a)
+    load = dict(zip(('load_1min', 'load_5min', 'load_15min'), os.getloadavg()))       # a busy machine measures less
+    if a.what == 'parallel':
+        if any(k < 1 for k in a.parallel): raise UsageError(f"--parallel values must be at least 1, got {a.parallel}")
+        res = {'benchmark': 'parallel', 'model': a.model, 'preset': a.preset or a.dataset, 'dataset': a.dataset, **load,
+               **bench_parallel(a.model, a.dataset, a.data_dir, cfg, tuple(a.parallel), a.epochs, str(dev)),
+               'hardware': hardware(dev), 'versions': versions(), 'git_commit': git_commit(), 'config': dataclasses.asdict(cfg)}
+        path = _bench_path(a.out, f"parallel-{a.model}-{a.dataset}")
+        path.write_text(_json.dumps(res, indent=1, default=str)); print(f"written: {path}")
+        return
     ds = load_dataset(a.dataset, a.data_dir, a.trust_pickle)
     if a.what == 'attention':
-        res = {'benchmark': 'attention', 'dataset': ds.name, 'preset': a.preset or a.dataset,
+        res = {'benchmark': 'attention', 'dataset': ds.name, 'preset': a.preset or a.dataset, **load,
                **bench_attention_fresh(ds.train, cfg.walk_length, cfg.walks, cfg.walk_variant, cfg.seed, a.threads),
                'hardware': hardware('cpu'), 'versions': versions(), 'git_commit': git_commit(),
                'data_checksums': ds.checksums}
     else:
-        res = {'benchmark': 'epoch', 'model': a.model, 'preset': a.preset or a.dataset, 'dataset': ds.name,
+        res = {'benchmark': 'epoch', 'model': a.model, 'preset': a.preset or a.dataset, 'dataset': ds.name, **load,
                **bench_epochs(a.model, ds, cfg, a.epochs, dev)}
     path = _bench_path(a.out, f"{res['benchmark']}-{res.get('model', 'S')}-{ds.name}")
     path.write_text(_json.dumps(res, indent=1, default=str))
@@ -172,8 +217,9 @@ def cmd_tune(a):
         print(grid_status(read_records(a.out) if Path(a.out).is_dir() else [], a.model, a.dataset, seed=a.seeds[0], **over).reset_index().to_string(index=False))
         return
     dev = _setup(a)
+    if a.parallel < 1: raise UsageError(f"--parallel must be at least 1, got {a.parallel}")
     out = tune(a.model, a.dataset, a.data_dir, a.out, seeds=tuple(a.seeds), executor=a.executor, device=str(dev),
-               stage=a.stage, points=a.points, **over)
+               stage=a.stage, points=a.points, parallel=a.parallel, deadline=_deadline(a), **over)
     runs = ', '.join(f"{r['run_id']} ({r['status']})" for r in out['runs'])
     if out['chosen'] is None: print(f"{a.model} on {a.dataset}: grid runs {runs}")
     else: print(f"{a.model} on {a.dataset}: chosen {out['chosen']} ({out['selected_by']}); runs: {runs}")
@@ -186,8 +232,10 @@ def cmd_reproduce(a):
     smoke = a.preset == 'smoke'
     results = a.results_dir or ('results/smoke' if smoke else 'results')      # smoke never touches the real records
     out = a.out_dir or ('figures/smoke' if smoke else 'figures')
+    if a.parallel < 1: raise UsageError(f"--parallel must be at least 1, got {a.parallel}")
     done = reproduce(a.preset, a.data_dir, results, out, run_missing=True if a.run_missing else None,
                      notebooks=a.notebooks, datasets=a.datasets, executor=a.executor, progress=not a.no_progress,
+                     parallel=a.parallel, deadline=_deadline(a),
                      readme=None if smoke or not Path('README.md').exists() else 'README.md')
     for p in done: print(f"executed {p}")
     print(f"tables and figures in {out}/")
@@ -222,15 +270,17 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument('--restart', action='store_true', help="discard an interrupted run's checkpoint and start over")
     t.add_argument('--force', action='store_true', help='retrain even if a complete record exists')
     t.add_argument('--stop-after', type=int, help='stop after this many epochs (continue later with --resume)')
+    t.add_argument('--budget-minutes', type=float, help='wall-clock budget: no epoch starts after it; the run stops checkpointed (resume later)')
     t.add_argument('--trust-pickle', action='store_true', help='unpickle data files whose checksum is not registered')
     t.add_argument('--no-progress', action='store_true', help='no progress bar')
     t.set_defaults(func=cmd_train)
     b = sub.add_parser('bench', help='benchmark: seconds and peak memory of S or of training epochs (JSON under --out)', **fmt)
-    b.add_argument('what', choices=['attention', 'epoch'], help='attention: build S; epoch: training epochs')
+    b.add_argument('what', choices=['attention', 'epoch', 'parallel'], help='attention: build S; epoch: training epochs; parallel: epochs per minute with K runs at once')
     b.add_argument('--model', default='kdiffe', help=models)
     b.add_argument('--dataset', default='synthetic', help='synthetic, synthetic-sports, tiktok, baby, sports')
     b.add_argument('--preset', help="config preset (default: the dataset's name)")
-    b.add_argument('--epochs', type=int, default=3, help='epochs to time')
+    b.add_argument('--epochs', type=int, default=3, help='epochs to time (per run)')
+    b.add_argument('--parallel', type=int, nargs='+', default=[1, 2, 4, 8], metavar='K', help='runs at once to measure (bench parallel)')
     _add_run_options(b, 'results/bench')
     b.add_argument('--trust-pickle', action='store_true', help='unpickle data files whose checksum is not registered')
     b.set_defaults(func=cmd_bench)
@@ -245,6 +295,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument('--executor', default='local', choices=['local', 'ray'], help='how missing runs are trained')
     r.add_argument('--threads', type=int, help='torch CPU threads (default: all cores)')
     r.add_argument('--no-progress', action='store_true', help="no notebook cell progress bar")
+    r.add_argument('--parallel', type=int, default=1, help='missing runs trained at once on the device, each in its own process')
+    r.add_argument('--budget-minutes', type=float, help='wall-clock budget for the missing runs: then they checkpoint and stop')
     r.set_defaults(func=cmd_reproduce)
     u = sub.add_parser('tune', help='grid search on validation Recall@20, then the chosen setting with every seed', **fmt)
     u.add_argument('--model', required=True, help="a model with a tuning grid (its config's `grid`)")
@@ -256,6 +308,8 @@ def parser() -> argparse.ArgumentParser:
                    help="'grid': the grid only; 'seeds': the chosen point's seeds only (needs the whole grid); 'all': both")
     u.add_argument('--points', type=int, nargs='+', metavar='I', help='run only these grid points (indices shown by --list)')
     u.add_argument('--list', action='store_true', help='print the grid points, their records and validation scores; train nothing')
+    u.add_argument('--parallel', type=int, default=1, help='runs at once on the device, each in its own process')
+    u.add_argument('--budget-minutes', type=float, help='wall-clock budget: then every run checkpoints and stops, and nothing new starts')
     u.set_defaults(func=cmd_tune)
     d = sub.add_parser('data', help='inspect, download or verify datasets', **fmt)
     dsub = d.add_subparsers(dest='action', required=True)

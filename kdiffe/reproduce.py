@@ -28,6 +28,8 @@ def reproduce(preset: str = 'smoke',            # 'smoke' (synthetic, tiny) or '
               run_missing: bool | None = None,  # train runs without records (default: True for smoke)
               notebooks: list | None = None,    # subset of EXPERIMENTS
               datasets: list | None = None,     # datasets the notebooks show (default: each notebook's own)
+              parallel: int = 1,                # missing runs trained at once (`run_plan`)
+              deadline: float | None = None,    # wall-clock stop of the missing runs (`run_plan`)
               executor: str = 'local', progress: bool = False,
               readme: str | None = None) -> list[Path]:     # README whose main-table markers get the generated table
     "Execute the experiment notebooks with papermill; returns the executed notebooks' paths."
@@ -41,7 +43,8 @@ def reproduce(preset: str = 'smoke',            # 'smoke' (synthetic, tiny) or '
     import os, torch
     os.environ['OMP_NUM_THREADS'] = str(torch.get_num_threads())   # kernels inherit this run's thread count
     params = dict(preset=preset, data_dir=str(Path(data_dir).resolve()) if data_dir else None,
-                  results_dir=str(Path(results_dir).resolve()), out_dir=str(out), run_missing=run_missing, executor=executor)
+                  results_dir=str(Path(results_dir).resolve()), out_dir=str(out), run_missing=run_missing, executor=executor,
+                  parallel=parallel, deadline=deadline)
     if datasets: params['datasets'] = list(datasets)
     extra = {'main_table': {'readme': str(Path(readme).resolve())}} if readme else {}
     done = []

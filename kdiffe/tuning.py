@@ -22,15 +22,19 @@ __all__ = ['run_plan', 'sweep', 'variants_plan', 'Budget', 'grid_of', 'tuning_ba
            'chosen_records']
 
 # %% ../nbs/13_tuning.ipynb #e0b9378d
-def _train_one(model, dataset_name, config, data_dir, results_dir, device, tags, label=''):
+def _train_one(model, dataset_name, config, data_dir, results_dir, device, tags, label='', deadline=None, stop_after=None, threads=None):
     "Train one plan entry (resuming its checkpoint); a run another process holds is reported, not retrained."
-    import sys
+    import sys, time
+    import torch
     from kdiffe.data import load_dataset
     from kdiffe.train import fit, RunLockedError
     from kdiffe.config import run_id
+    if deadline is not None and time.time() > deadline: return {'run_id': None, 'status': 'not started (budget spent)'}
+    if threads: torch.set_num_threads(threads)
     ds = load_dataset(dataset_name, data_dir)
     print(f"{label}{model} on {ds.name} (run {run_id(model, config, ds)})", file=sys.stderr, flush=True)
-    try: rec = fit(model, ds, config, device=device, out=results_dir, resume=True, progress='log', tags=tags)
+    try: rec = fit(model, ds, config, device=device, out=results_dir, resume=True, progress='log', tags=tags,
+                   deadline=deadline, stop_after=stop_after)
     except RunLockedError as e: return {'run_id': run_id(model, config, ds), 'status': 'locked', 'message': str(e)}
     return {'run_id': rec['run_id'], 'status': rec['status']}
 
@@ -39,18 +43,31 @@ def run_plan(plan: list[tuple],            # [(model, dataset, config[, tags])]
              results_dir: str | Path,      # run records
              executor: str = 'local',      # 'local' (sequential) or 'ray'
              address: str | None = None,   # Ray cluster address (None: local Ray)
-             device: str | None = None) -> list[dict]:
-    "Train every planned run that has no complete record; returns one status dict per entry."
+             device: str | None = None,
+             parallel: int = 1,            # runs at once (local executor), each in its own process
+             deadline: float | None = None,  # time.time() after which no epoch starts: runs stop checkpointed
+             stop_after: int | None = None,  # epochs per run in this call (as if killed after them)
+             ) -> list[dict]:
+    "Train every planned run that has no complete record; returns one status dict per entry, in plan order."
     entries = [(p[0], p[1], p[2], p[3] if len(p) > 3 else {}) for p in plan]
+    if parallel < 1: raise ValueError(f"parallel must be at least 1, got {parallel}")
+    if executor == 'local' and parallel > 1 and len(entries) > 1:
+        import multiprocessing as mp, os
+        threads = max(1, (os.cpu_count() or 1) // parallel)
+        args = [(m, d, c, data_dir, str(results_dir), device, t, f"[{i + 1}/{len(entries)}] ", deadline, stop_after, threads)
+                for i, (m, d, c, t) in enumerate(entries)]
+        from kdiffe.tuning import _train_one as worker      # by its module's name: spawned processes import it
+        with mp.get_context('spawn').Pool(min(parallel, len(entries)), maxtasksperchild=1) as pool:   # spawn: CUDA-safe
+            return pool.starmap(worker, args, chunksize=1)
     if executor == 'local':
-        return [_train_one(m, d, c, data_dir, str(results_dir), device, t, f"[{i + 1}/{len(entries)}] ")
+        return [_train_one(m, d, c, data_dir, str(results_dir), device, t, f"[{i + 1}/{len(entries)}] ", deadline, stop_after)
                 for i, (m, d, c, t) in enumerate(entries)]
     if executor == 'ray':
         try: import ray
         except ImportError: raise ImportError("executor='ray' needs Ray: pip install 'kdiffe[ray]'") from None
         if not ray.is_initialized(): ray.init(address=address, include_dashboard=False, log_to_driver=False)
         task = ray.remote(num_cpus=1)(_train_one)
-        return ray.get([task.remote(m, d, c, data_dir, str(results_dir), device, t, f"[{i + 1}/{len(entries)}] ")
+        return ray.get([task.remote(m, d, c, data_dir, str(results_dir), device, t, f"[{i + 1}/{len(entries)}] ", deadline, stop_after)
                         for i, (m, d, c, t) in enumerate(entries)])
     raise ValueError(f"executor must be 'local' or 'ray', got {executor!r}")
 
@@ -170,6 +187,8 @@ def tune(model: str, dataset: str, data_dir: str | None, results_dir: str | Path
          stage: str = 'all',                 # 'all'; 'grid' (stage 1 only); 'seeds' (stage 2 only, needs the whole grid)
          points: list[int] | None = None,    # grid points to run, as indices of `grid_status`; None: every point
          budget: Budget = Budget(),          # epoch cap and patience of every run
+         parallel: int = 1,                  # runs at once (`run_plan`)
+         deadline: float | None = None,      # wall-clock stop (`run_plan`): what is unfinished resumes next time
          **overrides) -> dict:
     """Grid on validation, then the chosen setting with every seed; returns the choice (None after stage 'grid') and
     the run ids. `stage` and `points` split the work between processes or machines without Ray: run parts of the
@@ -183,10 +202,12 @@ def tune(model: str, dataset: str, data_dir: str | None, results_dir: str | Path
             bad = [i for i in points if not 0 <= i < len(plan)]
             if bad: raise ValueError(f"points {bad}: the grid of {model!r} has {len(plan)} points, 0..{len(plan) - 1} (see grid_status)")
             plan = [plan[i] for i in dict.fromkeys(points)]
-        runs = run_plan(plan, data_dir, results_dir, executor, device=device)
+        runs = run_plan(plan, data_dir, results_dir, executor, device=device, parallel=parallel, deadline=deadline)
         if stage == 'grid': return {'chosen': None, 'selected_by': None, 'runs': runs}
+        if any(r['status'] != 'complete' for r in runs):          # the budget ran out inside the grid: no choice yet
+            return {'chosen': None, 'selected_by': 'grid unfinished (budget spent)', 'runs': runs}
     plan = chosen_plan(read_records(results_dir), model, dataset, seeds, grid, budget, **overrides)
-    runs += run_plan(plan, data_dir, results_dir, executor, device=device)
+    runs += run_plan(plan, data_dir, results_dir, executor, device=device, parallel=parallel, deadline=deadline)
     return {'chosen': plan[0][3]['chosen'], 'selected_by': plan[0][3]['selected_by'], 'runs': runs}
 
 def grid_progress(records: list[dict], model: str, dataset: str, seed: int = 0, budget: Budget = Budget()) -> tuple[int, int]:

@@ -18,8 +18,9 @@ i=0
 while IFS= read -r job; do
   [ -z "$job" ] && continue; i=$((i+1))
   # shellcheck disable=SC2086
+  # --budget-minutes: every run stops at an epoch boundary with its record written, before timeout would kill it
   timeout "$LIMIT" python3 -c "from kdiffe.cli import main; main()" train --dataset tiktok --data-dir "$DATA_DIR" --device cuda \
-      --out "$OUT/r" --no-progress --threads 4 $job > "$OUT/job$i.log" 2>&1 &
+      --out "$OUT/r" --no-progress --threads 4 --budget-minutes "$(( (LIMIT - 60) / 60 ))" $job > "$OUT/job$i.log" 2>&1 &
 done <<< "$JOBS"
 wait
 for f in "$OUT"/job*.log; do echo "== $f"; grep -v -i warn "$f" | tail -4; done
