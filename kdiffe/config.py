@@ -113,6 +113,11 @@ class Recommender(nn.Module):
         "Anything the run record should hold about this model beyond its config (e.g. modalities used)."
         return {}
 
+    @classmethod
+    def needs_features(cls, config) -> bool:
+        "Whether this model, with this config, cannot run without item features."
+        return False
+
 def get_model(name: str) -> type:
     "The registered model class `name` (importing `kdiffe` registers every model of the package)."
     if name not in MODELS: raise KeyError(f"unknown model {name!r}; registered: {sorted(MODELS)}")

@@ -37,11 +37,13 @@ class _CosineLogSumExp(torch.autograd.Function):
         need_a, need_b, _ = ctx.needs_input_grad          # skip the products nobody asked for (HCCF detaches `a`)
         return (P @ b if need_a else None), (P.T @ a if need_b else None), None
 
-def info_nce_terms(anchors: torch.Tensor, b: torch.Tensor, positives: torch.Tensor, temp: float) -> torch.Tensor:
-    """Per anchor, -log of the softmax of its positive among all rows of `b` (cosine / temp): the anchors are
-    normalised here, `b` and `positives` (one row per anchor) must already be unit rows."""
-    a = F.normalize(anchors) / temp
-    return _CosineLogSumExp.apply(a, b, 1.0 / temp) - (a * positives).sum(1)
+def info_nce_terms(anchors: torch.Tensor, b: torch.Tensor, positives: torch.Tensor, temp: float,
+                   cosine: bool = True) -> torch.Tensor:
+    """Per anchor, -log of the softmax of its positive among all rows of `b` (similarity / temp). `cosine`: the anchors
+    are normalised here, and `b` and `positives` (one row per anchor) must already be unit rows; else the raw dot
+    products are the logits (SLMRec's fine-and-coarse task), with the log-sum-exp shifted for safety."""
+    a = (F.normalize(anchors) if cosine else anchors) / temp
+    return _CosineLogSumExp.apply(a, b, 1.0 / temp if cosine else float('inf')) - (a * positives).sum(1)
 
 def info_nce(a: torch.Tensor, b: torch.Tensor, nodes: torch.Tensor, temp: float) -> torch.Tensor:
     "InfoNCE of rows `nodes` of view `a` against all rows of view `b` (cosine similarity / temp); a zero row stays zero."

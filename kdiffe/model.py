@@ -321,6 +321,9 @@ class KDiffE(Recommender):
 
     def extra_optimizers(self): return self._opts
 
+    @classmethod
+    def needs_features(cls, config) -> bool: return bool(config.modality_views)
+
     def before_epoch(self, epoch: int) -> dict:
         c, out = self.config, {}
         t0 = time.perf_counter()

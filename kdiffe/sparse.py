@@ -60,15 +60,16 @@ def normalized_adjacency(train: sp.spmatrix,                 # users x items tra
                          eps: float = 0.0,                      # weight of S
                          self_loops: bool = True,               # add I (KDiffE / DiffMM); LightGCN uses False
                          degree_with_attention: bool = False,   # official: D from A + I only; True: D from A + I + eps*S
+                         row_normalized: bool = False,          # D^-1 W instead (LATTICE, SLMRec's 'norm' graph)
                          ) -> sp.csr_matrix:
-    "D^-1/2 (A [+ I] + eps*S) D^-1/2 as scipy CSR (float32)."
+    "D^-1/2 (A [+ I] + eps*S) D^-1/2 (or D^-1 (...) with `row_normalized`) as scipy CSR (float32)."
     A = bipartite_adjacency(train)
     if self_loops: A = A + sp.eye(A.shape[0], dtype=np.float32, format='csr')
     W = A if attention is None or eps == 0 else A + eps * sp.csr_matrix(attention, dtype=np.float32)
     deg = np.asarray((W if degree_with_attention else A).sum(1)).ravel()
-    inv = np.zeros_like(deg); inv[deg > 0] = deg[deg > 0] ** -0.5
+    inv = np.zeros_like(deg); inv[deg > 0] = deg[deg > 0] ** (-1.0 if row_normalized else -0.5)
     D = sp.diags(inv.astype(np.float32))
-    return sp.csr_matrix(D @ W @ D, dtype=np.float32)
+    return sp.csr_matrix(D @ W if row_normalized else D @ W @ D, dtype=np.float32)
 
 # %% ../nbs/02_sparse.ipynb #fa78a4f5
 def sparse_edge_dropout(A: sp.spmatrix, keep_rate: float, generator: torch.Generator | None = None) -> sp.coo_matrix:
