@@ -13,7 +13,7 @@ from pathlib import Path
 __all__ = ['EXPERIMENTS', 'experiments_dir', 'reproduce']
 
 # %% ../nbs/16_reproduce.ipynb #fa012a92
-EXPERIMENTS = ['datasets', 'main_table', 'baselines', 'ablation', 'sensitivity', 'curves', 'efficiency', 'attention', 'trajectory']
+EXPERIMENTS = ['datasets', 'main_table', 'baselines', 'ablation', 'sensitivity', 'curves', 'efficiency', 'attention', 'trajectory', 'claims']
 
 def experiments_dir() -> Path:
     "nbs/experiments of the source checkout (the notebooks are not part of the installed package)."
@@ -46,7 +46,7 @@ def reproduce(preset: str = 'smoke',            # 'smoke' (synthetic, tiny) or '
                   results_dir=str(Path(results_dir).resolve()), out_dir=str(out), run_missing=run_missing, executor=executor,
                   parallel=parallel, deadline=deadline)
     if datasets: params['datasets'] = list(datasets)
-    extra = {'main_table': {'readme': str(Path(readme).resolve())}} if readme else {}
+    extra = {k: {'readme': str(Path(readme).resolve())} for k in ('main_table', 'claims')} if readme else {}
     done = []
     for name in notebooks or EXPERIMENTS:
         src = experiments_dir() / f"{name}.ipynb"
