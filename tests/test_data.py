@@ -116,3 +116,18 @@ def test_upstream_round_trip_through_tables(shared_data, tmp_path):
     assert back.train.shape == ds.train.shape
     for s in ('train', 'val', 'test'): assert (getattr(back, s) != getattr(ds, s)).nnz == 0, s
     for m in ds.features: assert np.array_equal(back.features[m], ds.features[m]), m
+
+def test_baby_with_feature_files(shared_data, tmp_path):
+    "Amazon-Baby with feature files of the right shapes (synthetic stand-ins, never real data) loads with its modalities."
+    import numpy as np
+    d = tmp_path / 'baby'; d.mkdir()
+    for f in (shared_data / 'baby').iterdir(): (d / f.name).symlink_to(f)
+    r = np.random.default_rng(0)
+    np.save(d / 'image_feat.npy', r.random((7050, 4096), dtype=np.float32).astype(np.float16))
+    np.save(d / 'text_feat.npy', r.random((7050, 1024), dtype=np.float32).astype(np.float16))
+    import pytest
+    with pytest.raises(ChecksumError, match='text_feat.npy'): load(tmp_path, 'baby', cache_dir=False)     # not the registered files
+    ds = load(tmp_path, 'baby', trust_pickle=True, cache_dir=False)
+    assert ds.modalities == ['visual', 'textual'] and ds.features['visual'].shape == (7050, 4096) and ds.features['textual'].shape == (7050, 1024)
+    from kdiffe.multimodal import item_features
+    assert {m: tuple(x.shape) for m, x in item_features('freedom', ds).items()} == {'visual': (7050, 4096), 'textual': (7050, 1024)}
