@@ -186,3 +186,9 @@ def test_import_mistakes(tmp_path):
     user_error(p, 'not empty', 'nothing is overwritten')
     p = run('data', 'import', 'd', '--root', str(root), '--interactions', str(csv), check=False)   # duplicates: reported, dropped
     assert p.returncode == 0 and 'duplicate (user, item) interactions dropped' in p.stderr
+
+def test_checksum_error_names_the_cli_flag(shared_data, tmp_path):
+    d = tmp_path / 'tiktok'; d.mkdir()
+    for f in (shared_data / 'tiktok').iterdir(): (d / f.name).symlink_to(f)
+    (d / 'tstMat.pkl').unlink(); (d / 'tstMat.pkl').write_bytes((shared_data / 'tiktok' / 'tstMat.pkl').read_bytes() + b'\0')
+    user_error(run('data', 'info', str(tmp_path), check=False), 'tstMat.pkl', 'checksum mismatch', '--trust-pickle')
