@@ -254,11 +254,8 @@ def _add_run_options(s, out_default: str):
     s.add_argument('--out', default=out_default, help='run records go to OUT/<dataset>/<model>/')
     s.add_argument('--set', action='append', metavar='FIELD=VALUE', help='override a config field (repeatable)')
 
-def parser() -> argparse.ArgumentParser:
-    fmt = dict(formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p = argparse.ArgumentParser(prog='kdiffe', description='Reproducible KDiffE and baselines.', **fmt)
-    sub = p.add_subparsers(dest='command', required=True)
-    models = _models_help()
+def _train_parser(sub, fmt: dict, models: str):
+    "kdiffe train: one run and its record."
     t = sub.add_parser('train', help='train a registered model on a dataset and write its run record', **fmt)
     t.add_argument('--model', default='kdiffe', help=models)
     t.add_argument('--dataset', default='synthetic', help='synthetic, tiktok, baby, sports, or a folder name under --data-dir')
@@ -274,6 +271,9 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument('--trust-pickle', action='store_true', help='unpickle data files whose checksum is not registered')
     t.add_argument('--no-progress', action='store_true', help='no progress bar')
     t.set_defaults(func=cmd_train)
+
+def _bench_parser(sub, fmt: dict, models: str):
+    "kdiffe bench: seconds and memory, as JSON."
     b = sub.add_parser('bench', help='benchmark: seconds and peak memory of S or of training epochs (JSON under --out)', **fmt)
     b.add_argument('what', choices=['attention', 'epoch', 'parallel'], help='attention: build S; epoch: training epochs; parallel: epochs per minute with K runs at once')
     b.add_argument('--model', default='kdiffe', help=models)
@@ -284,6 +284,9 @@ def parser() -> argparse.ArgumentParser:
     _add_run_options(b, 'results/bench')
     b.add_argument('--trust-pickle', action='store_true', help='unpickle data files whose checksum is not registered')
     b.set_defaults(func=cmd_bench)
+
+def _reproduce_parser(sub, fmt: dict, models: str):
+    "kdiffe reproduce: the experiment notebooks."
     r = sub.add_parser('reproduce', help='execute the experiment notebooks (papermill): tables and figures from run records', **fmt)
     r.add_argument('--preset', default='smoke', choices=['smoke', 'paper'], help='smoke: synthetic data, tiny runs; paper: real data')
     r.add_argument('--data-dir', help='the real datasets (needed by --preset paper)')
@@ -298,6 +301,9 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument('--parallel', type=int, default=1, help='missing runs trained at once on the device, each in its own process')
     r.add_argument('--budget-minutes', type=float, help='wall-clock budget for the missing runs: then they checkpoint and stop')
     r.set_defaults(func=cmd_reproduce)
+
+def _tune_parser(sub, fmt: dict, models: str):
+    "kdiffe tune: validation grid, then seeds."
     u = sub.add_parser('tune', help='grid search on validation Recall@20, then the chosen setting with every seed', **fmt)
     u.add_argument('--model', required=True, help="a model with a tuning grid (its config's `grid`)")
     u.add_argument('--dataset', required=True, help='tiktok, baby, sports, synthetic')
@@ -311,6 +317,9 @@ def parser() -> argparse.ArgumentParser:
     u.add_argument('--parallel', type=int, default=1, help='runs at once on the device, each in its own process')
     u.add_argument('--budget-minutes', type=float, help='wall-clock budget: then every run checkpoints and stops, and nothing new starts')
     u.set_defaults(func=cmd_tune)
+
+def _data_parser(sub, fmt: dict, models: str):
+    "kdiffe data: info, fetch, verify, import."
     d = sub.add_parser('data', help='inspect, download or verify datasets', **fmt)
     dsub = d.add_subparsers(dest='action', required=True)
     i = dsub.add_parser('info', help='statistics table', **fmt)
@@ -343,6 +352,15 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument('--rating-threshold', type=float, help='keep interactions rated at least this (implicit feedback)')
     m.add_argument('--split-col', help='split labels column, train/val/test or 0/1/2 (default: split, x_label, ...)')
     d.set_defaults(func=cmd_data)
+
+def parser() -> argparse.ArgumentParser:
+    "The command line: one sub-parser per command."
+    fmt = dict(formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p = argparse.ArgumentParser(prog='kdiffe', description='Reproducible KDiffE and baselines.', **fmt)
+    sub = p.add_subparsers(dest='command', required=True)
+    models = _models_help()
+    for add in (_train_parser, _bench_parser, _reproduce_parser, _tune_parser, _data_parser):
+        add(sub, fmt, models)
     return p
 
 def _message(e: Exception) -> str:
