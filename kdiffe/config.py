@@ -109,6 +109,7 @@ class Recommender(nn.Module):
     def scorer(self) -> Callable: raise NotImplementedError
     def before_epoch(self, epoch: int) -> dict: return {}
     def extra_optimizers(self) -> dict: return {}
+    def after_step(self, users, pos, neg) -> dict: return {}
     def info(self) -> dict:
         "Anything the run record should hold about this model beyond its config (e.g. modalities used)."
         return {}

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import itertools
+
 import numpy as np
 import scipy.sparse as sp
 import torch
@@ -16,18 +18,22 @@ from torch import nn
 from .config import Recommender, TrainConfig, register
 from .contrastive import bpr_loss, info_nce_terms, squared_norm
 from .data import Dataset
-from .sparse import SparseOperator, normalized_adjacency, propagate
+from .sparse import SparseOperator, normalized_adjacency, propagate, propagate_layers
 
 # %% auto #0
 __all__ = ['MultimodalRecommender', 'item_features', 'knn_edges', 'sym_normalize', 'edge_propagate', 'knn_graph',
            'modality_weights', 'FREEDOMConfig', 'FREEDOM', 'LATTICEConfig', 'LATTICE', 'BM3Config', 'BM3',
-           'SLMRecConfig', 'SLMRec']
+           'SLMRecConfig', 'SLMRec', 'MGCLConfig', 'MGCL', 'CLCRecConfig', 'candidate_nce', 'CLCRec']
 
 # %% ../nbs/12_multimodal.ipynb #14b19676
 class MultimodalRecommender(Recommender):
     "A model that cannot run without item features."
     @classmethod
     def needs_features(cls, config) -> bool: return True
+
+    def id_embeddings(self, dim: int, init=nn.init.xavier_uniform_):
+        "The ID tables `user_emb` (U, dim) and `item_emb` (I, dim), drawn in that order by `init`."
+        self.user_emb, self.item_emb = (nn.Parameter(init(torch.empty(n, dim))) for n in (self.n_users, self.n_items))
 
 def item_features(who: str, data: Dataset) -> dict[str, torch.Tensor]:
     "The dataset's item features per modality (float32); a dataset without any is an error naming the model."
@@ -91,8 +97,7 @@ class FREEDOM(MultimodalRecommender):
     def __init__(self, data: Dataset, config: FREEDOMConfig, device='cpu'):
         super().__init__(data, config, device)
         c, feats = config, item_features(self.name, data)
-        init = lambda *s: nn.Parameter(nn.init.xavier_uniform_(torch.empty(*s)))
-        self.user_emb, self.item_emb = init(self.n_users, c.dim), init(self.n_items, c.dim)
+        self.id_embeddings(c.dim)
         self.feats = nn.ParameterDict({m: nn.Parameter(x) for m, x in feats.items()})     # fine-tuned, as in the reference
         self.proj = nn.ModuleDict({m: nn.Linear(x.shape[1], c.dim) for m, x in feats.items()})
         w = modality_weights(list(feats), c.image_weight)
@@ -152,8 +157,7 @@ class LATTICE(MultimodalRecommender):
     def __init__(self, data: Dataset, config: LATTICEConfig, device='cpu'):
         super().__init__(data, config, device)
         c, feats = config, item_features(self.name, data)
-        init = lambda *s: nn.Parameter(nn.init.xavier_uniform_(torch.empty(*s)))
-        self.user_emb, self.item_emb = init(self.n_users, c.dim), init(self.n_items, c.dim)
+        self.id_embeddings(c.dim)
         self.feats = nn.ParameterDict({m: nn.Parameter(x) for m, x in feats.items()})
         self.proj = nn.ModuleDict({m: nn.Linear(x.shape[1], c.dim) for m, x in feats.items()})
         self.modal_weight = nn.Parameter(torch.full((len(feats),), 1.0 / len(feats)))
@@ -217,8 +221,7 @@ class BM3(MultimodalRecommender):
     def __init__(self, data: Dataset, config: BM3Config, device='cpu'):
         super().__init__(data, config, device)
         c, feats = config, item_features(self.name, data)
-        init = lambda *s: nn.Parameter(nn.init.xavier_uniform_(torch.empty(*s)))
-        self.user_emb, self.item_emb = init(self.n_users, c.dim), init(self.n_items, c.dim)
+        self.id_embeddings(c.dim)
         self.predictor = nn.Linear(c.dim, c.dim); nn.init.xavier_normal_(self.predictor.weight)
         self.feats = nn.ParameterDict({m: nn.Parameter(x) for m, x in feats.items()})
         self.proj = nn.ModuleDict({m: nn.Linear(x.shape[1], c.dim) for m, x in feats.items()})
@@ -272,8 +275,7 @@ class SLMRec(MultimodalRecommender):
     def __init__(self, data: Dataset, config: SLMRecConfig, device='cpu'):
         super().__init__(data, config, device)
         c, feats = config, item_features(self.name, data)
-        init = lambda *s: nn.Parameter(nn.init.xavier_uniform_(torch.empty(*s)))
-        self.user_emb, self.item_emb = init(self.n_users, c.dim), init(self.n_items, c.dim)
+        self.id_embeddings(c.dim)
         for m, x in feats.items(): self.register_buffer(f'x_{m}', F.normalize(x, dim=1))
         self.modalities = list(feats)
         lin = lambda a, b: self._xavier(nn.Linear(a, b))
@@ -315,3 +317,123 @@ class SLMRec(MultimodalRecommender):
     def scorer(self):
         u, i = self.embed(self.sources())
         return lambda users: u[users] @ i.T
+
+# %% ../nbs/12_multimodal.ipynb #a1c0de02
+@dataclass
+class MGCLConfig(TrainConfig):
+    dim: int = 64               # embedding size (embed_size)
+    gnn_layers: int = 4         # propagations of the interaction dimension, last layer kept (n_layers, amazon-beauty)
+    temp: float = 0.04          # temperature of the cross-dimension InfoNCE
+    reg: float = 1e-3           # L2 on the batch's input rows / batch size, a tenth for modality tables (decay)
+    visual_weight: float = 0.4  # weight of the visual dimension's score (lambda_m); other modalities weigh 1
+    cl_lr: float = 0.1          # learning rate of the contrastive step, as a share of lr (the reference: lr / 10)
+    batch_size: int = 2048
+
+MGCLConfig.presets = {'tiktok': {}, 'baby': {}, 'sports': {}, 'smoke': dict(epochs=3, dim=16, gnn_layers=2, batch_size=1024)}
+MGCLConfig.grid = {'temp': [0.04, 0.2], 'visual_weight': [0.4, 1.0]}
+
+@register('mgcl')
+class MGCL(MultimodalRecommender):
+    "MGCL (Liu et al., IEEE TMM 2023; reference kangliu1225/MGCL): one graph embedding per preference dimension, cross-dimension InfoNCE."
+    config_class = MGCLConfig
+
+    def __init__(self, data: Dataset, config: MGCLConfig, device='cpu'):
+        super().__init__(data, config, device)
+        c, feats = config, item_features(self.name, data)
+        init = lambda *s: nn.Parameter(nn.init.xavier_uniform_(torch.empty(*s)))
+        self.id_embeddings(c.dim)
+        self.modal_users = nn.ParameterDict({m: init(self.n_users, c.dim) for m in feats})
+        self.proj = nn.ParameterDict({m: init(x.shape[1], c.dim) for m, x in feats.items()})
+        for m, x in feats.items(): self.register_buffer(f'x_{m}', x)
+        self.modalities = list(feats)
+        self.adj = SparseOperator(normalized_adjacency(data.train, powers=(0.5, 0.4)), device)
+        self._cl_opt = torch.optim.Adam(self.parameters(), lr=c.lr * c.cl_lr)
+
+    def extra_optimizers(self) -> dict: return {'contrast': self._cl_opt}
+
+    def inputs(self) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
+        "(users, items) of every dimension before propagation: 'id', then each modality (items: X_m W_m)."
+        return {'id': (self.user_emb, self.item_emb),
+                **{m: (self.modal_users[m], getattr(self, f'x_{m}') @ self.proj[m]) for m in self.modalities}}
+
+    def dimensions(self, inputs: dict) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
+        "(users, items) of every dimension after propagation: `gnn_layers` steps for 'id' (the last kept), one for a modality."
+        out = {}
+        for k, (u, i) in inputs.items():
+            h = propagate_layers(self.adj, torch.cat([u, i]), self.config.gnn_layers if k == 'id' else 1)[-1]
+            out[k] = (h[:self.n_users], h[self.n_users:])
+        return out
+
+    def loss(self, users, pos, neg):
+        c, x = self.config, self.inputs()
+        bpr = {k: bpr_loss((U[users] * I[pos]).sum(1), (U[users] * I[neg]).sum(1)) for k, (U, I) in self.dimensions(x).items()}
+        l2 = sum((1.0 if k == 'id' else 0.1) * squared_norm(u[users], i[pos], i[neg]) / 2 for k, (u, i) in x.items())
+        return {'bpr': bpr.pop('id'), 'modal': sum(bpr.values()), 'reg': c.reg * l2 / c.batch_size}
+
+    def contrast(self, users, pos) -> torch.Tensor:
+        "Summed InfoNCE of every ordered pair of distinct dimensions, on the normalised input rows of the batch's users and items."
+        views = [(F.normalize(u[users]), F.normalize(i[pos])) for u, i in self.inputs().values()]
+        pairs = itertools.permutations(range(len(views)), 2)
+        return sum(info_nce_terms(views[a][s], views[b][s], views[b][s], self.config.temp).sum() for a, b in pairs for s in (0, 1))
+
+    def after_step(self, users, pos, neg) -> dict:
+        "The reference's second optimiser: one step of the contrastive task at `cl_lr` * lr."
+        cl = self.contrast(users, pos)
+        self._cl_opt.zero_grad(set_to_none=True); cl.backward(); self._cl_opt.step()
+        return {'contrast': cl.detach()}
+
+    def scorer(self):
+        dims = self.dimensions(self.inputs())
+        U = torch.cat([(self.config.visual_weight if k == 'visual' else 1.0) * u for k, (u, _) in dims.items()], 1)
+        I = torch.cat([i for _, i in dims.values()], 1)
+        return lambda users: U[users] @ I.T
+
+# %% ../nbs/12_multimodal.ipynb #a1c0de05
+@dataclass
+class CLCRecConfig(TrainConfig):
+    dim: int = 64               # embedding size (dim_E)
+    hidden: int = 256           # width of the content encoder's hidden layer
+    n_neg: int = 256            # sampled negative items per positive pair (num_neg)
+    temp: float = 0.1           # temperature of both contrastive terms (temp_value)
+    weight: float = 0.1         # lambda: weight of the item-content term; the user-item term has 1 - lambda (contrastive)
+    sample: float = 0.5         # share of the user-item candidates scored by their content (num_sample)
+    reg: float = 1e-3           # weight of the mean embedding norm (reg_weight)
+    batch_size: int = 2048
+
+CLCRecConfig.presets = {'tiktok': {}, 'baby': {}, 'sports': {}, 'smoke': dict(epochs=3, dim=16, n_neg=16, batch_size=1024)}
+CLCRecConfig.grid = {'weight': [0.1, 0.5], 'temp': [0.1, 1.0]}
+
+def candidate_nce(anchors: torch.Tensor, candidates: torch.Tensor, temp: float) -> torch.Tensor:
+    "Mean over anchors (B, d) of -log softmax of candidate 0 among its row of `candidates` (B, C, d), dot product / temp."
+    logits = torch.einsum('bd,bcd->bc', anchors, candidates) / temp
+    return F.cross_entropy(logits, torch.zeros(len(logits), dtype=torch.long, device=logits.device))
+
+@register('clcrec')
+class CLCRec(MultimodalRecommender):
+    "CLCRec (Wei et al., ACM MM 2021; reference weiyinwei/CLCRec): contrastive alignment of ID embeddings with a content encoder."
+    config_class = CLCRecConfig
+
+    def __init__(self, data: Dataset, config: CLCRecConfig, device='cpu'):
+        super().__init__(data, config, device)
+        c, feats = config, item_features(self.name, data)
+        self.id_embeddings(c.dim, nn.init.xavier_normal_)
+        self.register_buffer('content', torch.cat([F.normalize(x, dim=1) for x in feats.values()], 1))
+        self.encoder = nn.Sequential(nn.Linear(self.content.shape[1], c.hidden), nn.LeakyReLU(), nn.Linear(c.hidden, c.dim))
+
+    def candidates(self, pos, neg) -> torch.Tensor:
+        "(B, 1 + n_neg) items: the positive, the trainer's negative, then n_neg - 1 uniform ones."
+        extra = torch.randint(0, self.n_items, (len(pos), self.config.n_neg - 1), device=pos.device)
+        return torch.cat([pos[:, None], neg[:, None], extra], 1)
+
+    def loss(self, users, pos, neg):
+        c, items = self.config, self.candidates(pos, neg)
+        f, e = self.encoder(self.content)[items], self.item_emb[items]
+        mixed = torch.where(torch.rand(items.shape, device=items.device)[..., None] < c.sample, f, e)
+        u = self.user_emb[users]
+        return {'item_content': c.weight * candidate_nce(F.normalize(self.item_emb[pos]), F.normalize(f, dim=-1), c.temp),
+                'user_item': (1 - c.weight) * candidate_nce(u, mixed, c.temp),
+                'reg': c.reg * (u.norm(dim=1).mean() + e.norm(dim=-1).mean()) / 2}
+
+    def scorer(self):
+        U, I = self.user_emb, self.item_emb
+        return lambda users: U[users] @ I.T

@@ -61,15 +61,18 @@ def normalized_adjacency(train: sp.spmatrix,                 # users x items tra
                          self_loops: bool = True,               # add I (KDiffE / DiffMM); LightGCN uses False
                          degree_with_attention: bool = False,   # official: D from A + I only; True: D from A + I + eps*S
                          row_normalized: bool = False,          # D^-1 W instead (LATTICE, SLMRec's 'norm' graph)
+                         powers: tuple[float, float] = (0.5, 0.5), # (a, b): D^-a W D^-b (MGCL: (0.5, 0.4))
                          ) -> sp.csr_matrix:
-    "D^-1/2 (A [+ I] + eps*S) D^-1/2 (or D^-1 (...) with `row_normalized`) as scipy CSR (float32)."
+    "D^-a (A [+ I] + eps*S) D^-b, by default a = b = 1/2 (`row_normalized`: a = 1, b = 0), as scipy CSR (float32)."
     A = bipartite_adjacency(train)
     if self_loops: A = A + sp.eye(A.shape[0], dtype=np.float32, format='csr')
     W = A if attention is None or eps == 0 else A + eps * sp.csr_matrix(attention, dtype=np.float32)
     deg = np.asarray((W if degree_with_attention else A).sum(1)).ravel()
-    inv = np.zeros_like(deg); inv[deg > 0] = deg[deg > 0] ** (-1.0 if row_normalized else -0.5)
-    D = sp.diags(inv.astype(np.float32))
-    return sp.csr_matrix(D @ W if row_normalized else D @ W @ D, dtype=np.float32)
+    def scale(p: float):
+        inv = np.zeros_like(deg); inv[deg > 0] = deg[deg > 0] ** -p
+        return sp.diags(inv.astype(np.float32))
+    a, b = (1.0, 0.0) if row_normalized else powers
+    return sp.csr_matrix(scale(a) @ W @ scale(b) if b else scale(a) @ W, dtype=np.float32)
 
 # %% ../nbs/02_sparse.ipynb #fa78a4f5
 def sparse_edge_dropout(A: sp.spmatrix, keep_rate: float, generator: torch.Generator | None = None) -> sp.coo_matrix:

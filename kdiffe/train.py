@@ -249,6 +249,7 @@ def train_epoch(net, opt, sampler: BPRSampler, rng, data: Dataset, config, dev, 
         loss = sum(terms.values())
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
         for k, v in terms.items(): sums[k] = sums.get(k, 0.0) + float(v.detach())
+        for k, v in net.after_step(u[sl], p[sl], n[sl]).items(): sums[k] = sums.get(k, 0.0) + float(v)
         steps += 1
     t2 = time.perf_counter()
     net.eval()
