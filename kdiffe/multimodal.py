@@ -403,9 +403,8 @@ class CLCRecConfig(TrainConfig):
 CLCRecConfig.presets = {'tiktok': {}, 'baby': {}, 'sports': {}, 'smoke': dict(epochs=3, dim=16, n_neg=16, batch_size=1024)}
 CLCRecConfig.grid = {'weight': [0.1, 0.5], 'temp': [0.1, 1.0]}
 
-def candidate_nce(anchors: torch.Tensor, candidates: torch.Tensor, temp: float) -> torch.Tensor:
-    "Mean over anchors (B, d) of -log softmax of candidate 0 among its row of `candidates` (B, C, d), dot product / temp."
-    logits = torch.einsum('bd,bcd->bc', anchors, candidates) / temp
+def candidate_nce(logits: torch.Tensor) -> torch.Tensor:
+    "Mean over rows of -log softmax of column 0 (the positive) of candidate `logits` (B, C)."
     return F.cross_entropy(logits, torch.zeros(len(logits), dtype=torch.long, device=logits.device))
 
 @register('clcrec')
@@ -426,13 +425,15 @@ class CLCRec(MultimodalRecommender):
         return torch.cat([pos[:, None], neg[:, None], extra], 1)
 
     def loss(self, users, pos, neg):
+        "Both terms score a batch against every item, (B, I), then keep each row's candidates: no (B, C, d) gather."
         c, items = self.config, self.candidates(pos, neg)
-        f, e = self.encoder(self.content)[items], self.item_emb[items]
-        mixed = torch.where(torch.rand(items.shape, device=items.device)[..., None] < c.sample, f, e)
-        u = self.user_emb[users]
-        return {'item_content': c.weight * candidate_nce(F.normalize(self.item_emb[pos]), F.normalize(f, dim=-1), c.temp),
-                'user_item': (1 - c.weight) * candidate_nce(u, mixed, c.temp),
-                'reg': c.reg * (u.norm(dim=1).mean() + e.norm(dim=-1).mean()) / 2}
+        f, u = self.encoder(self.content), self.user_emb[users]
+        at = lambda scores: scores.gather(1, items) / c.temp
+        item_content = at(F.normalize(self.item_emb[pos]) @ F.normalize(f).T)
+        by_content = torch.rand(items.shape, device=items.device) < c.sample
+        user_item = torch.where(by_content, at(u @ f.T), at(u @ self.item_emb.T))
+        return {'item_content': c.weight * candidate_nce(item_content), 'user_item': (1 - c.weight) * candidate_nce(user_item),
+                'reg': c.reg * (u.norm(dim=1).mean() + self.item_emb.norm(dim=1)[items].mean()) / 2}
 
     def scorer(self):
         U, I = self.user_emb, self.item_emb
