@@ -21,6 +21,16 @@ def test_resume_equals_uninterrupted(tmp_path):
         assert a['val'] == b['val'] and a['test'] == b['test'] and a['loss'] == b['loss']
     assert full['summary'] == done['summary']
 
+def test_resume_restores_a_models_own_optimiser(tmp_path):
+    "MGCL takes a second Adam step per batch (`after_step`); resuming must restore that optimiser's state too."
+    from kdiffe.multimodal import MGCLConfig
+    ds, cfg = synthetic(n_users=120, n_items=80, modalities={'visual': 6, 'acoustic': 4}), MGCLConfig.preset('smoke', epochs=3)
+    full = fit('mgcl', ds, cfg, device='cpu', out=tmp_path / 'a', progress=False)
+    fit('mgcl', ds, cfg, device='cpu', out=tmp_path / 'b', progress=False, stop_after=1)
+    done = fit('mgcl', ds, cfg, device='cpu', out=tmp_path / 'b', progress=False, resume=True)
+    assert [e['loss'] for e in full['epochs']] == [e['loss'] for e in done['epochs']] and 'contrast' in done['epochs'][0]['loss']
+    assert [e['val'] for e in full['epochs']] == [e['val'] for e in done['epochs']]
+
 def test_record_contents_and_no_retraining(tmp_path):
     ds = synthetic(n_users=100, n_items=60)
     rec = fit('lightgcn', ds, _cfg(seed=3), device='cpu', out=tmp_path, progress=False)
