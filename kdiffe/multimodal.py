@@ -87,7 +87,7 @@ class FREEDOMConfig(TrainConfig):
     batch_size: int = 2048
 
 FREEDOMConfig.presets = {'tiktok': {}, 'baby': {}, 'sports': {}, 'smoke': dict(epochs=3, dim=16, batch_size=1024)}
-FREEDOMConfig.grid = {'dropout': [0.7, 0.8, 0.9], 'feat_weight': [1e-5, 1e-4, 1e-3, 1e-2]}
+FREEDOMConfig.grid = {'dropout': [0.6, 0.7, 0.8, 0.9], 'feat_weight': [1e-5, 1e-4, 1e-3, 1e-2, 1e-1]}
 
 @register('freedom')
 class FREEDOM(MultimodalRecommender):
@@ -209,7 +209,7 @@ class BM3Config(TrainConfig):
     batch_size: int = 2048
 
 BM3Config.presets = {'tiktok': {}, 'baby': {}, 'sports': {}, 'smoke': dict(epochs=3, dim=16, batch_size=1024)}
-BM3Config.grid = {'dropout': [0.1, 0.3, 0.5], 'reg': [1.0, 0.1, 0.01]}
+BM3Config.grid = {'dropout': [0.1, 0.3, 0.5], 'reg': [10.0, 1.0, 0.1, 0.01]}
 
 def _cos_loss(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor: return 1 - F.cosine_similarity(a, b.detach(), dim=-1).mean()
 
