@@ -35,6 +35,11 @@ class MultimodalRecommender(Recommender):
         "The ID tables `user_emb` (U, dim) and `item_emb` (I, dim), drawn in that order by `init`."
         self.user_emb, self.item_emb = (nn.Parameter(init(torch.empty(n, dim))) for n in (self.n_users, self.n_items))
 
+    def tuned_features(self, feats: dict[str, torch.Tensor], dim: int):
+        "The item features as parameters `feats` (fine-tuned, as in the references) and a linear map `proj` per modality to `dim`."
+        self.feats = nn.ParameterDict({m: nn.Parameter(x) for m, x in feats.items()})
+        self.proj = nn.ModuleDict({m: nn.Linear(x.shape[1], dim) for m, x in feats.items()})
+
 def item_features(who: str, data: Dataset) -> dict[str, torch.Tensor]:
     "The dataset's item features per modality (float32); a dataset without any is an error naming the model."
     if not data.features:
@@ -98,8 +103,7 @@ class FREEDOM(MultimodalRecommender):
         super().__init__(data, config, device)
         c, feats = config, item_features(self.name, data)
         self.id_embeddings(c.dim)
-        self.feats = nn.ParameterDict({m: nn.Parameter(x) for m, x in feats.items()})     # fine-tuned, as in the reference
-        self.proj = nn.ModuleDict({m: nn.Linear(x.shape[1], c.dim) for m, x in feats.items()})
+        self.tuned_features(feats, c.dim)
         w = modality_weights(list(feats), c.image_weight)
         self.mm_adj = SparseOperator(sum(w[m] * knn_graph(x, c.knn_k, weighted=False, eps=1e-7).scipy for m, x in feats.items()), device)
         self.norm_adj = SparseOperator(normalized_adjacency(data.train, self_loops=False), device)
@@ -158,8 +162,7 @@ class LATTICE(MultimodalRecommender):
         super().__init__(data, config, device)
         c, feats = config, item_features(self.name, data)
         self.id_embeddings(c.dim)
-        self.feats = nn.ParameterDict({m: nn.Parameter(x) for m, x in feats.items()})
-        self.proj = nn.ModuleDict({m: nn.Linear(x.shape[1], c.dim) for m, x in feats.items()})
+        self.tuned_features(feats, c.dim)
         self.modal_weight = nn.Parameter(torch.full((len(feats),), 1.0 / len(feats)))
         self.original = {}                                  # per modality: the frozen, normalised kNN graph's edges
         for m, x in feats.items():
@@ -223,8 +226,7 @@ class BM3(MultimodalRecommender):
         c, feats = config, item_features(self.name, data)
         self.id_embeddings(c.dim)
         self.predictor = nn.Linear(c.dim, c.dim); nn.init.xavier_normal_(self.predictor.weight)
-        self.feats = nn.ParameterDict({m: nn.Parameter(x) for m, x in feats.items()})
-        self.proj = nn.ModuleDict({m: nn.Linear(x.shape[1], c.dim) for m, x in feats.items()})
+        self.tuned_features(feats, c.dim)
         for p in self.proj.values(): nn.init.xavier_normal_(p.weight)
         self.norm_adj = SparseOperator(normalized_adjacency(data.train, self_loops=False), device)
 
