@@ -18,12 +18,14 @@ from .tuning import (Budget, chosen_records, grid_of, grid_progress, grid_record
                            tuning_base, _in_grid)
 
 # %% auto #0
-__all__ = ['README_BEGIN', 'README_END', 'CLAIMS_BEGIN', 'CLAIMS_END', 'main_table', 'tuned_table', 'variants_table',
-           'sensitivity_variants', 'epoch_bands', 'plot_epoch_bands', 'claim_verdict', 'claims_table', 'style',
-           'plot_curves', 'save_figure', 'to_markdown', 'save_table', 'tuning_curve', 'plot_tuning', 'plot_grid_epochs',
-           'update_readme']
+__all__ = ['NO_FEATURES', 'README_BEGIN', 'README_END', 'CLAIMS_BEGIN', 'CLAIMS_END', 'main_table', 'tuned_table',
+           'variants_table', 'sensitivity_variants', 'epoch_bands', 'plot_epoch_bands', 'claim_verdict', 'claims_table',
+           'style', 'plot_curves', 'save_figure', 'to_markdown', 'save_table', 'tuning_curve', 'plot_tuning',
+           'plot_grid_epochs', 'update_readme']
 
 # %% ../nbs/15_report.ipynb #d4579628
+NO_FEATURES = 'n/a (no item features)'     # the cells of a model that needs item features on a dataset without them
+
 def _metric_cells(g: pd.DataFrame, d: str, k: int) -> dict:
     "H and P Recall/NDCG@k cells (mean ± std over the rows of `records_table` output `g`) and the seed count."
     cells = {f'{d} {proto} {NAMES[m]}@{k}': mean_std(g[f'{proto}_{m}@{k}']) if len(g) else 'no record'
@@ -56,6 +58,9 @@ def main_table(records: list[dict], datasets=('tiktok', 'baby', 'sports'), model
         if models is not None and m not in models: continue
         row = {'model': f'{m} (tuned on validation)', 'source': 'this project (run records)'}
         for d in datasets:
+            if lacks_features(records_all, m, d, budget):
+                row.update({c: NO_FEATURES for c in _metric_cells(records_table([], k), d, k)}, **{f'{d} seeds': 0, f'{d} setting': ''})
+                continue
             point, recs = tuned.get((m, d), (None, []))
             row.update(_metric_cells(records_table(recs, k), d, k))
             done, total = grid_progress(records_all, m, d, budget=budget)
@@ -93,7 +98,7 @@ def tuned_table(records: list[dict], models=None, datasets=('tiktok', 'baby'), k
         row = {'model': model}
         for d in datasets:
             if lacks_features(records, model, d, budget):
-                row.update({f'{d} grid points done': 'n/a', f'{d} setting': 'n/a: needs item features, the data has none',
+                row.update({f'{d} grid points done': 'n/a', f'{d} setting': NO_FEATURES,
                             f'{d} val Recall@{k}': '', **{c: 'n/a' for c in _metric_cells(records_table([], k), d, k)},
                             f'{d} seeds': 0})
                 continue
