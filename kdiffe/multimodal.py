@@ -151,7 +151,7 @@ class LATTICEConfig(TrainConfig):
     batch_size: int = 2048
 
 LATTICEConfig.presets = {'tiktok': {}, 'baby': {}, 'sports': {}, 'smoke': dict(epochs=3, dim=16, batch_size=1024)}
-LATTICEConfig.grid = {'reg': [1e-5, 1e-4, 1e-3]}
+LATTICEConfig.grid = {'reg': [1e-6, 1e-5, 1e-4, 1e-3]}
 
 @register('lattice')
 class LATTICE(MultimodalRecommender):
