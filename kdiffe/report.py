@@ -14,7 +14,7 @@ import pandas as pd
 
 from .config import tuned_models
 from .records import NAMES, matching, mean_std, records_table, variant_of
-from .tuning import (Budget, chosen_records, grid_of, grid_progress, grid_records, lacks_features, select_on_validation,
+from .tuning import (Budget, chosen_records, grid_edges, grid_of, grid_progress, grid_records, lacks_features, select_on_validation,
                            tuning_base, _in_grid)
 
 # %% auto #0
@@ -99,13 +99,15 @@ def tuned_table(records: list[dict], models=None, datasets=('tiktok', 'baby'), k
         for d in datasets:
             if lacks_features(records, model, d, budget):
                 row.update({f'{d} grid points done': 'n/a', f'{d} setting': NO_FEATURES,
-                            f'{d} val Recall@{k}': '', **{c: 'n/a' for c in _metric_cells(records_table([], k), d, k)},
+                            f'{d} choice on grid edge': 'n/a', f'{d} val Recall@{k}': '',
+                            **{c: 'n/a' for c in _metric_cells(records_table([], k), d, k)},
                             f'{d} seeds': 0})
                 continue
             point, score, recs = chosen_records(records, model, d, budget) or (None, np.nan, [])
             done, total = grid_progress(records, model, d, budget=budget)
             row[f'{d} grid points done'] = f"{done}/{total}"
             row[f'{d} setting'] = ', '.join(f'{kk}={v}' for kk, v in point.items()) if point else 'no record'
+            row[f'{d} choice on grid edge'] = (', '.join(grid_edges(point, grid_of(model))) or 'inside') if point else ''
             row[f'{d} val Recall@{k}'] = f'{score:.4f}' if point else ''
             row.update(_metric_cells(records_table(recs, k), d, k))
         rows.append(row)

@@ -18,8 +18,8 @@ from .records import read_records
 
 # %% auto #0
 __all__ = ['run_plan', 'sweep', 'variants_plan', 'Budget', 'grid_of', 'tuning_base', 'grid_plan', 'grid_records',
-           'select_on_validation', 'chosen_plan', 'grid_status', 'tune', 'grid_progress', 'lacks_features',
-           'chosen_records']
+           'select_on_validation', 'chosen_plan', 'grid_status', 'tune', 'grid_progress', 'grid_edges',
+           'lacks_features', 'chosen_records']
 
 # %% ../nbs/14_tuning.ipynb #e0b9378d
 def _train_one(model, dataset_name, config, data_dir, results_dir, device, tags, label='', deadline=None, stop_after=None, threads=None):
@@ -214,6 +214,20 @@ def grid_progress(records: list[dict], model: str, dataset: str, seed: int = 0, 
     "(grid points with a complete record of the grid seed, grid size) of `model` on `dataset`."
     st = grid_status(records, model, dataset, seed=seed, budget=budget)
     return int(st['record'].notna().sum()), len(st)
+
+def grid_edges(point: dict, grid: dict) -> list[str]:
+    """The fields of `point` that sit on an edge of `grid` (an axis of two or more values): 'field=value (lowest)' or
+    '(highest)' for numbers, '(first)' or '(last)' otherwise. A choice on an edge says the optimum may lie past it:
+    the rule is to widen that axis by one point (the grids above) until the choice is inside."""
+    out = []
+    for k, vals in grid.items():
+        if len(vals) < 2 or k not in point: continue
+        num = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in vals)
+        lo, hi = (min(vals), max(vals)) if num else (vals[0], vals[-1])
+        side = ('lowest', 'highest') if num else ('first', 'last')
+        if point[k] == lo: out.append(f"{k}={point[k]} ({side[0]})")
+        elif point[k] == hi: out.append(f"{k}={point[k]} ({side[1]})")
+    return out
 
 def lacks_features(records: list[dict], model: str, dataset: str, budget: Budget = Budget()) -> bool:
     """True when `model` cannot run on `dataset`: its config needs item features (`modality_views`, e.g. DiffMM) and
