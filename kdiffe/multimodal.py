@@ -92,7 +92,7 @@ class FREEDOMConfig(TrainConfig):
     batch_size: int = 2048
 
 FREEDOMConfig.presets = {'tiktok': {}, 'baby': {}, 'sports': {}, 'smoke': dict(epochs=3, dim=16, batch_size=1024)}
-FREEDOMConfig.grid = {'dropout': [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9], 'feat_weight': [1e-5, 1e-4, 1e-3, 1e-2, 1e-1]}
+FREEDOMConfig.grid = {'dropout': [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9], 'feat_weight': [1e-5, 1e-4, 1e-3, 1e-2, 1e-1]}
 
 @register('freedom')
 class FREEDOM(MultimodalRecommender):
