@@ -89,9 +89,15 @@ def main_table(records: list[dict], datasets=('tiktok', 'baby', 'sports'), model
             rows.append(row)
     return pd.DataFrame(rows).set_index(['model', 'source'])
 
+def _explored(records: list[dict], model: str, dataset: str, budget: Budget) -> dict:
+    "The grid of `model` cut to the values that have a complete grid record on `dataset`: what a choice's edges are read on."
+    have = grid_records(records, model, dataset, budget=budget)
+    return {k: [v for v in vals if any(r['config'][k] == v for r in have)] for k, vals in grid_of(model).items()}
+
 def tuned_table(records: list[dict], models=None, datasets=('tiktok', 'baby'), k: int = 20, budget: Budget = Budget()) -> pd.DataFrame:
     """Rows = tuned model; per dataset the chosen setting, its seeds' H and P Recall/NDCG@k (mean ± std) and val score;
-    'n/a' where the model needs item features that the dataset lacks."""
+    'n/a' where the model needs item features that the dataset lacks. `choice on grid edge` names the chosen fields on
+    an edge of the values that have a record (`grid_edges`): an edge there says which side the next points belong on."""
     models = tuned_models() if models is None else models
     rows = []
     for model in models:
@@ -107,7 +113,7 @@ def tuned_table(records: list[dict], models=None, datasets=('tiktok', 'baby'), k
             done, total = grid_progress(records, model, d, budget=budget)
             row[f'{d} grid points done'] = f"{done}/{total}"
             row[f'{d} setting'] = ', '.join(f'{kk}={v}' for kk, v in point.items()) if point else 'no record'
-            row[f'{d} choice on grid edge'] = (', '.join(grid_edges(point, grid_of(model))) or 'inside') if point else ''
+            row[f'{d} choice on grid edge'] = (', '.join(grid_edges(point, _explored(records, model, d, budget))) or 'inside') if point else ''
             row[f'{d} val Recall@{k}'] = f'{score:.4f}' if point else ''
             row.update(_metric_cells(records_table(recs, k), d, k))
         rows.append(row)
