@@ -32,6 +32,10 @@ def _metric_cells(g: pd.DataFrame, d: str, k: int) -> dict:
              for proto in ('H', 'P') for m in ('recall', 'ndcg')}
     return {**cells, f'{d} seeds': len(g)}
 
+def _filled_cells(d: str, k: int, text: str) -> dict:
+    "The metric cells of dataset `d` all saying `text`, no seeds (a model that cannot run there)."
+    return {**{c: text for c in _metric_cells(records_table([], k), d, k)}, f'{d} seeds': 0}
+
 def _tuned_split(records: list[dict], datasets, budget: Budget) -> tuple[list[dict], dict]:
     "(records outside any tuning grid, {(model, dataset): (chosen point, its records)}) for the models with a grid."
     models = tuned_models()
@@ -59,7 +63,7 @@ def main_table(records: list[dict], datasets=('tiktok', 'baby', 'sports'), model
         row = {'model': f'{m} (tuned on validation)', 'source': 'this project (run records)'}
         for d in datasets:
             if lacks_features(records_all, m, d, budget):
-                row.update({c: NO_FEATURES for c in _metric_cells(records_table([], k), d, k)}, **{f'{d} seeds': 0, f'{d} setting': ''})
+                row.update(_filled_cells(d, k, NO_FEATURES), **{f'{d} setting': ''})
                 continue
             point, recs = tuned.get((m, d), (None, []))
             row.update(_metric_cells(records_table(recs, k), d, k))
@@ -91,8 +95,9 @@ def main_table(records: list[dict], datasets=('tiktok', 'baby', 'sports'), model
 
 def _explored(records: list[dict], model: str, dataset: str, budget: Budget) -> dict:
     "The grid of `model` cut to the values that have a complete grid record on `dataset`: what a choice's edges are read on."
-    have = grid_records(records, model, dataset, budget=budget)
-    return {k: [v for v in vals if any(r['config'][k] == v for r in have)] for k, vals in grid_of(model).items()}
+    grid, have = grid_of(model), grid_records(records, model, dataset, budget=budget)
+    seen = {k: {r['config'][k] for r in have} for k in grid}
+    return {k: [v for v in vals if v in seen[k]] for k, vals in grid.items()}
 
 def tuned_table(records: list[dict], models=None, datasets=('tiktok', 'baby'), k: int = 20, budget: Budget = Budget()) -> pd.DataFrame:
     """Rows = tuned model; per dataset the chosen setting, its seeds' H and P Recall/NDCG@k (mean ± std) and val score;
@@ -106,8 +111,7 @@ def tuned_table(records: list[dict], models=None, datasets=('tiktok', 'baby'), k
             if lacks_features(records, model, d, budget):
                 row.update({f'{d} grid points done': 'n/a', f'{d} setting': NO_FEATURES,
                             f'{d} choice on grid edge': 'n/a', f'{d} val Recall@{k}': '',
-                            **{c: 'n/a' for c in _metric_cells(records_table([], k), d, k)},
-                            f'{d} seeds': 0})
+                            **_filled_cells(d, k, 'n/a')})
                 continue
             point, score, recs = chosen_records(records, model, d, budget) or (None, np.nan, [])
             done, total = grid_progress(records, model, d, budget=budget)
