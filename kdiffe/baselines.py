@@ -17,7 +17,7 @@ from .config import LEGACY, Recommender, TrainConfig, register
 from .contrastive import bpr_loss, info_nce, info_nce_terms, squared_norm
 from .data import Dataset
 from .model import KDiffE, KDiffEConfig
-from .sparse import SparseOperator, normalized_adjacency, propagate, propagate_layers, sparse_edge_dropout
+from .sparse import SparseOperator, drop_edges, normalized_adjacency, propagate, propagate_layers, sparse_edge_dropout
 
 # %% auto #0
 __all__ = ['MFConfig', 'MF', 'LightGCNConfig', 'LightGCN', 'SGLConfig', 'SGL', 'kmeans', 'NCLConfig', 'NCL', 'HCCFConfig', 'HCCF',
@@ -118,9 +118,9 @@ class SGL(LightGCN):
         if c.aug_type == 'nd':
             keep_u = torch.rand(self.n_users).numpy() >= c.ssl_ratio; keep_i = torch.rand(self.n_items).numpy() >= c.ssl_ratio
             keep = keep_u[R.row] & keep_i[R.col]
+            sub = sp.csr_matrix((R.data[keep], (R.row[keep], R.col[keep])), shape=R.shape)
         else:
-            keep = torch.rand(R.nnz).numpy() >= c.ssl_ratio
-        sub = sp.csr_matrix((R.data[keep], (R.row[keep], R.col[keep])), shape=R.shape)
+            sub = drop_edges(R, c.ssl_ratio)
         return SparseOperator(normalized_adjacency(sub, self_loops=False), self.device)
 
     def before_epoch(self, epoch: int) -> dict:

@@ -18,12 +18,13 @@ from torch import nn
 from .config import Recommender, TrainConfig, register
 from .contrastive import bpr_loss, info_nce_terms, squared_norm
 from .data import Dataset
-from .sparse import SparseOperator, normalized_adjacency, propagate, propagate_layers
+from .sparse import SparseOperator, drop_edges, normalized_adjacency, propagate, propagate_layers
 
 # %% auto #0
 __all__ = ['MultimodalRecommender', 'item_features', 'knn_edges', 'sym_normalize', 'edge_propagate', 'knn_graph',
            'modality_weights', 'FREEDOMConfig', 'FREEDOM', 'LATTICEConfig', 'LATTICE', 'BM3Config', 'BM3',
-           'SLMRecConfig', 'SLMRec', 'MGCLConfig', 'MGCL', 'CLCRecConfig', 'candidate_nce', 'CLCRec']
+           'SLMRecConfig', 'SLMRec', 'MGCLConfig', 'MGCL', 'CLCRecConfig', 'candidate_nce', 'CLCRec', 'MMGCLConfig',
+           'MMGCL']
 
 # %% ../nbs/12_multimodal.ipynb #14b19676
 class MultimodalRecommender(Recommender):
@@ -439,4 +440,94 @@ class CLCRec(MultimodalRecommender):
 
     def scorer(self):
         U, I = self.user_emb, self.item_emb
+        return lambda users: U[users] @ I.T
+
+# %% ../nbs/12_multimodal.ipynb #mm0de002
+@dataclass
+class MMGCLConfig(TrainConfig):
+    dim: int = 64               # embedding size of every branch (ID and each modality)
+    gnn_layers: int = 2         # LightGCN layers per branch, layer mean
+    drop_ratio: float = 0.1     # rho: share of a branch's training edges dropped in the ED view (per branch, per epoch)
+    temp: float = 0.2           # tau of the InfoNCE between the views
+    ssl_reg: float = 0.1        # lambda: weight of the user and the item InfoNCE terms (each a mean over the batch)
+    hard_negatives: bool = True # each anchor's denominator also holds its modality-swapped negative
+    reg: float = 1e-4           # L2 on the batch's input rows / batch size
+    batch_size: int = 2048
+
+MMGCLConfig.presets = {'tiktok': {}, 'baby': {}, 'sports': {}, 'smoke': dict(epochs=3, dim=16, batch_size=1024)}
+MMGCLConfig.grid = {'ssl_reg': [0.01, 0.1], 'temp': [0.2, 0.5]}
+
+@register('mmgcl')
+class MMGCL(MultimodalRecommender):
+    "MMGCL (Yi et al., SIGIR 2022): one LightGCN branch per modality and ID; InfoNCE between an edge-dropout and a modality-masking view."
+    config_class = MMGCLConfig
+
+    def __init__(self, data: Dataset, config: MMGCLConfig, device='cpu'):
+        super().__init__(data, config, device)
+        c, feats = config, item_features(self.name, data)
+        init = lambda *s: nn.Parameter(nn.init.xavier_uniform_(torch.empty(*s)))
+        self.id_embeddings(c.dim)
+        self.modal_users = nn.ParameterDict({m: init(self.n_users, c.dim) for m in feats})
+        self.proj = nn.ParameterDict({m: init(x.shape[1], c.dim) for m, x in feats.items()})
+        for m, x in feats.items(): self.register_buffer(f'x_{m}', x)
+        self.modalities, self.branch_names = list(feats), ['id', *feats]
+        self.train_coo = data.train.tocoo()
+        self.adj = SparseOperator(normalized_adjacency(data.train, self_loops=False), device)
+        self.dropped = None
+
+    def inputs(self, masked: str | None = None, noise=None) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
+        "(users, items) of every branch before propagation; the `masked` modality's are `noise` (users, items) instead."
+        x = {'id': (self.user_emb, self.item_emb),
+             **{m: (self.modal_users[m], getattr(self, f'x_{m}') @ self.proj[m]) for m in self.modalities}}
+        if masked is not None: x[masked] = noise
+        return x
+
+    def represent(self, inputs: dict, graphs: dict | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        "(users, items): every branch propagated on its graph (default: the training graph), concatenated in branch order."
+        h = torch.cat([propagate((graphs or {}).get(k, self.adj), torch.cat(v), self.config.gnn_layers, mean=True)
+                       for k, v in inputs.items()], 1)
+        return h[:self.n_users], h[self.n_users:]
+
+    def before_epoch(self, epoch: int) -> dict:
+        "The ED view's graphs: one edge-dropped training graph per branch, drawn independently."
+        self.dropped = {k: SparseOperator(normalized_adjacency(drop_edges(self.train_coo, self.config.drop_ratio), self_loops=False),
+                                          self.device) for k in self.branch_names}
+        return {}
+
+    def draw(self, users, pos) -> dict:
+        "The batch's random choices: the masked modality and its noise, the swapped modality, each anchor's partner node."
+        pick = lambda: self.modalities[int(torch.randint(len(self.modalities), ()))]
+        masked, dim = pick(), self.config.dim
+        noise = tuple(nn.init.xavier_uniform_(torch.empty(n, dim, device=self.user_emb.device)) for n in (self.n_users, self.n_items))
+        partner = lambda nodes, n: (nodes + torch.randint(1, n, nodes.shape, device=nodes.device)) % n   # never the node itself
+        return dict(masked=masked, noise=noise, swap=pick(), users=partner(users, self.n_users), items=partner(pos, self.n_items))
+
+    def nce(self, anchors, cands, nodes, partners, swap: str) -> torch.Tensor:
+        "Mean InfoNCE of `anchors` against all rows of `cands` (positive: row `nodes`), plus the modality-swapped negative."
+        b = F.normalize(cands); positive = b[nodes]
+        terms = info_nce_terms(anchors, b, positive, self.config.temp)
+        if not self.config.hard_negatives: return terms.mean()
+        block = torch.zeros(cands.shape[1], dtype=torch.bool, device=cands.device)
+        k = self.branch_names.index(swap) * self.config.dim; block[k:k + self.config.dim] = True
+        hard = F.normalize(torch.where(block, cands[partners], cands[nodes]))
+        a = F.normalize(anchors) / self.config.temp
+        pos_logit, hard_logit = (a * positive).sum(1), (a * hard).sum(1)
+        return (torch.logaddexp(terms + pos_logit, hard_logit) - pos_logit).mean()
+
+    def contrast(self, users, pos, d: dict) -> torch.Tensor:
+        "The user and the item InfoNCE between the MM view (anchors) and the ED view, for the draws `d`."
+        if self.dropped is None: self.before_epoch(0)
+        mm, ed = self.represent(self.inputs(d['masked'], d['noise'])), self.represent(self.inputs(), self.dropped)
+        return (self.nce(mm[0][users], ed[0], users, d['users'], d['swap'])
+                + self.nce(mm[1][pos], ed[1], pos, d['items'], d['swap']))
+
+    def loss(self, users, pos, neg):
+        c, x = self.config, self.inputs()
+        U, I = self.represent(x)
+        l2 = squared_norm(*(t[r] for u, i in x.values() for t, r in ((u, users), (i, pos), (i, neg)))) / 2
+        return {'bpr': bpr_loss((U[users] * I[pos]).sum(1), (U[users] * I[neg]).sum(1)),
+                'ssl': c.ssl_reg * self.contrast(users, pos, self.draw(users, pos)), 'reg': c.reg * l2 / c.batch_size}
+
+    def scorer(self):
+        U, I = self.represent(self.inputs())
         return lambda users: U[users] @ I.T

@@ -10,8 +10,8 @@ import scipy.sparse as sp
 import torch
 
 # %% auto #0
-__all__ = ['is_symmetric', 'SparseOperator', 'bipartite_adjacency', 'normalized_adjacency', 'sparse_edge_dropout', 'dense_rows',
-           'propagate_layers', 'propagate', 'propagate_once']
+__all__ = ['is_symmetric', 'SparseOperator', 'bipartite_adjacency', 'normalized_adjacency', 'sparse_edge_dropout', 'drop_edges',
+           'dense_rows', 'propagate_layers', 'propagate', 'propagate_once']
 
 # %% ../nbs/02_sparse.ipynb #cae0c7d1
 class _SparseMatMul(torch.autograd.Function):
@@ -81,6 +81,13 @@ def sparse_edge_dropout(A: sp.spmatrix, keep_rate: float, generator: torch.Gener
     if keep_rate >= 1.0: return A
     keep = (torch.rand(A.nnz, generator=generator) + keep_rate).floor().bool().numpy()
     return sp.coo_matrix((A.data[keep] / keep_rate, (A.row[keep], A.col[keep])), shape=A.shape)
+
+# %% ../nbs/02_sparse.ipynb #f556cc2f
+def drop_edges(train: sp.spmatrix, ratio: float) -> sp.csr_matrix:
+    "The user-item matrix with each stored edge removed with probability `ratio` (torch's generator draws), unscaled."
+    R = train.tocoo()
+    keep = torch.rand(R.nnz).numpy() >= ratio
+    return sp.csr_matrix((R.data[keep], (R.row[keep], R.col[keep])), shape=R.shape)
 
 # %% ../nbs/02_sparse.ipynb #90da166e
 def dense_rows(m: sp.csr_matrix, rows: np.ndarray, device, dtype=torch.bool) -> torch.Tensor:
