@@ -41,6 +41,22 @@ class MultimodalRecommender(Recommender):
         self.feats = nn.ParameterDict({m: nn.Parameter(x) for m, x in feats.items()})
         self.proj = nn.ModuleDict({m: nn.Linear(x.shape[1], dim) for m, x in feats.items()})
 
+    def branch_tables(self, feats: dict[str, torch.Tensor], dim: int):
+        "One branch per modality beside the ID tables: a user table `modal_users[m]`, a projection `proj[m]`, the features as buffer `x_<m>`."
+        init = lambda *s: nn.Parameter(nn.init.xavier_uniform_(torch.empty(*s)))
+        self.id_embeddings(dim)
+        self.modal_users = nn.ParameterDict({m: init(self.n_users, dim) for m in feats})
+        self.proj = nn.ParameterDict({m: init(x.shape[1], dim) for m, x in feats.items()})
+        for m, x in feats.items(): self.register_buffer(f'x_{m}', x)
+        self.modalities = list(feats)
+
+    def inputs(self, masked: str | None = None, noise=None) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
+        "(users, items) of every branch before propagation: 'id', then each modality (items: X_m W_m); `masked`'s are `noise`."
+        x = {'id': (self.user_emb, self.item_emb),
+             **{m: (self.modal_users[m], getattr(self, f'x_{m}') @ self.proj[m]) for m in self.modalities}}
+        if masked is not None: x[masked] = noise
+        return x
+
 def item_features(who: str, data: Dataset) -> dict[str, torch.Tensor]:
     "The dataset's item features per modality (float32); a dataset without any is an error naming the model."
     if not data.features:
@@ -342,22 +358,11 @@ class MGCL(MultimodalRecommender):
 
     def __init__(self, data: Dataset, config: MGCLConfig, device='cpu'):
         super().__init__(data, config, device)
-        c, feats = config, item_features(self.name, data)
-        init = lambda *s: nn.Parameter(nn.init.xavier_uniform_(torch.empty(*s)))
-        self.id_embeddings(c.dim)
-        self.modal_users = nn.ParameterDict({m: init(self.n_users, c.dim) for m in feats})
-        self.proj = nn.ParameterDict({m: init(x.shape[1], c.dim) for m, x in feats.items()})
-        for m, x in feats.items(): self.register_buffer(f'x_{m}', x)
-        self.modalities = list(feats)
+        self.branch_tables(item_features(self.name, data), config.dim)
         self.adj = SparseOperator(normalized_adjacency(data.train, powers=(0.5, 0.4)), device)
-        self._cl_opt = torch.optim.Adam(self.parameters(), lr=c.lr * c.cl_lr)
+        self._cl_opt = torch.optim.Adam(self.parameters(), lr=config.lr * config.cl_lr)
 
     def extra_optimizers(self) -> dict: return {'contrast': self._cl_opt}
-
-    def inputs(self) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
-        "(users, items) of every dimension before propagation: 'id', then each modality (items: X_m W_m)."
-        return {'id': (self.user_emb, self.item_emb),
-                **{m: (self.modal_users[m], getattr(self, f'x_{m}') @ self.proj[m]) for m in self.modalities}}
 
     def dimensions(self, inputs: dict) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
         "(users, items) of every dimension after propagation: `gnn_layers` steps for 'id' (the last kept), one for a modality."
@@ -464,23 +469,11 @@ class MMGCL(MultimodalRecommender):
 
     def __init__(self, data: Dataset, config: MMGCLConfig, device='cpu'):
         super().__init__(data, config, device)
-        c, feats = config, item_features(self.name, data)
-        init = lambda *s: nn.Parameter(nn.init.xavier_uniform_(torch.empty(*s)))
-        self.id_embeddings(c.dim)
-        self.modal_users = nn.ParameterDict({m: init(self.n_users, c.dim) for m in feats})
-        self.proj = nn.ParameterDict({m: init(x.shape[1], c.dim) for m, x in feats.items()})
-        for m, x in feats.items(): self.register_buffer(f'x_{m}', x)
-        self.modalities, self.branch_names = list(feats), ['id', *feats]
+        self.branch_tables(item_features(self.name, data), config.dim)
+        self.branch_names = ['id', *self.modalities]
         self.train_coo = data.train.tocoo()
         self.adj = SparseOperator(normalized_adjacency(data.train, self_loops=False), device)
         self.dropped = None
-
-    def inputs(self, masked: str | None = None, noise=None) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
-        "(users, items) of every branch before propagation; the `masked` modality's are `noise` (users, items) instead."
-        x = {'id': (self.user_emb, self.item_emb),
-             **{m: (self.modal_users[m], getattr(self, f'x_{m}') @ self.proj[m]) for m in self.modalities}}
-        if masked is not None: x[masked] = noise
-        return x
 
     def represent(self, inputs: dict, graphs: dict | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         "(users, items): every branch propagated on its graph (default: the training graph), concatenated in branch order."
