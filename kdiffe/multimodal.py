@@ -279,7 +279,7 @@ class SLMRecConfig(TrainConfig):
     batch_size: int = 2048
 
 SLMRecConfig.presets = {'tiktok': {}, 'baby': {}, 'sports': {}, 'smoke': dict(epochs=3, dim=16, gnn_layers=2, batch_size=1024)}
-SLMRecConfig.grid = {'ssl_reg': [0.01, 0.1, 0.5, 1.0], 'ssl_temp': [0.1, 0.2, 0.5]}
+SLMRecConfig.grid = {'ssl_reg': [0.01, 0.1, 0.5, 1.0], 'ssl_temp': [0.05, 0.1, 0.2, 0.5]}
 
 def _in_batch_nce(a: torch.Tensor, b: torch.Tensor, temp: float, cosine: bool) -> torch.Tensor:
     "Row k of `a` against all rows of `b`, its positive row k (a cross-entropy over the batch)."
