@@ -507,10 +507,18 @@ class MMGCL(MultimodalRecommender):
         pos_logit, hard_logit = (a * positive).sum(1), (a * hard).sum(1)
         return (torch.logaddexp(terms + pos_logit, hard_logit) - pos_logit).mean()
 
-    def contrast(self, users, pos, d: dict) -> torch.Tensor:
+    def masked_view(self, plain: tuple[torch.Tensor, torch.Tensor], d: dict) -> tuple[torch.Tensor, torch.Tensor]:
+        "The MM view from the plain (users, items): only the masked modality's block changes, to its propagated noise."
+        k, dim = self.branch_names.index(d['masked']) * self.config.dim, self.config.dim
+        h, noise = torch.cat(plain), propagate(self.adj, torch.cat(d['noise']), self.config.gnn_layers, mean=True)
+        h = torch.cat([h[:, :k], noise, h[:, k + dim:]], 1)
+        return h[:self.n_users], h[self.n_users:]
+
+    def contrast(self, users, pos, d: dict, plain=None) -> torch.Tensor:
         "The user and the item InfoNCE between the MM view (anchors) and the ED view, for the draws `d`."
         if self.dropped is None: self.before_epoch(0)
-        mm, ed = self.represent(self.inputs(d['masked'], d['noise'])), self.represent(self.inputs(), self.dropped)
+        mm = self.masked_view(plain or self.represent(self.inputs()), d)
+        ed = self.represent(self.inputs(), self.dropped)
         return (self.nce(mm[0][users], ed[0], users, d['users'], d['swap'])
                 + self.nce(mm[1][pos], ed[1], pos, d['items'], d['swap']))
 
@@ -519,7 +527,7 @@ class MMGCL(MultimodalRecommender):
         U, I = self.represent(x)
         l2 = squared_norm(*(t[r] for u, i in x.values() for t, r in ((u, users), (i, pos), (i, neg)))) / 2
         return {'bpr': bpr_loss((U[users] * I[pos]).sum(1), (U[users] * I[neg]).sum(1)),
-                'ssl': c.ssl_reg * self.contrast(users, pos, self.draw(users, pos)), 'reg': c.reg * l2 / c.batch_size}
+                'ssl': c.ssl_reg * self.contrast(users, pos, self.draw(users, pos), (U, I)), 'reg': c.reg * l2 / c.batch_size}
 
     def scorer(self):
         U, I = self.represent(self.inputs())
