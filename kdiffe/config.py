@@ -34,7 +34,7 @@ class TrainConfig:
     seed: int = 421                 # seed of every random generator of the run
 
     presets = {}                    # dataset/preset name -> dict of field overrides (class attribute)
-    grid = {}                       # field -> values tuned on validation (13_tuning); empty: not tuned
+    grid = {}                       # field -> values tuned on validation (14_tuning); empty: not tuned
     aliases = {}                    # new field name -> the name records used before a rename
 
     @classmethod

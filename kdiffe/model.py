@@ -56,7 +56,7 @@ class KDiffEConfig(TrainConfig):
     time_emb: int = 10
     denoiser_lr: float = 1e-3
     denoiser_batch: int = 1024      # rows per denoiser step
-    attention: str = 'shipped'      # S: 'shipped' (Similarity_M_R.pkl), 'build' (01_rwr), 'none' (= eps 0)
+    attention: str = 'shipped'      # S: 'shipped' (Similarity_M_R.pkl), 'build' (03_rwr), 'none' (= eps 0)
     eps: float = 0.9                # weight of S
     walk_length: int = 130          # M, for attention='build'
     walks: int = 6                  # R, for attention='build'
