@@ -349,7 +349,7 @@ class MGCLConfig(TrainConfig):
     batch_size: int = 2048
 
 MGCLConfig.presets = {'tiktok': {}, 'baby': {}, 'sports': {}, 'smoke': dict(epochs=3, dim=16, gnn_layers=2, batch_size=1024)}
-MGCLConfig.grid = {'temp': [0.04, 0.2], 'visual_weight': [0.4, 1.0]}
+MGCLConfig.grid = {'temp': [0.04, 0.2, 1.0], 'visual_weight': [0.1, 0.4, 1.0]}
 
 @register('mgcl')
 class MGCL(MultimodalRecommender):
