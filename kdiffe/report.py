@@ -99,10 +99,17 @@ def _explored(records: list[dict], model: str, dataset: str, budget: Budget) -> 
     seen = {k: {r['config'][k] for r in have} for k in grid}
     return {k: [v for v in vals if v in seen[k]] for k, vals in grid.items()}
 
+def _choice_edges(point: dict, grid: dict, explored: dict) -> str:
+    "The chosen fields on an edge of the explored grid, and those tuned with a single value tried yet; 'inside' if none."
+    lone = [f"{k}={point[k]} (only value with a record)" for k, vals in explored.items()
+            if k in point and len(grid[k]) > 1 and len(vals) < 2]
+    return ', '.join(grid_edges(point, explored) + lone) or 'inside'
+
 def tuned_table(records: list[dict], models=None, datasets=('tiktok', 'baby'), k: int = 20, budget: Budget = Budget()) -> pd.DataFrame:
     """Rows = tuned model; per dataset the chosen setting, its seeds' H and P Recall/NDCG@k (mean ± std) and val score;
     'n/a' where the model needs item features that the dataset lacks. `choice on grid edge` names the chosen fields on
-    an edge of the values that have a record (`grid_edges`): an edge there says which side the next points belong on."""
+    an edge of the values that have a record (`grid_edges`): an edge there says which side the next points belong on;
+    a tuned field with one value tried yet is named as such, not called inside."""
     models = tuned_models() if models is None else models
     rows = []
     for model in models:
@@ -117,7 +124,7 @@ def tuned_table(records: list[dict], models=None, datasets=('tiktok', 'baby'), k
             done, total = grid_progress(records, model, d, budget=budget)
             row[f'{d} grid points done'] = f"{done}/{total}"
             row[f'{d} setting'] = ', '.join(f'{kk}={v}' for kk, v in point.items()) if point else 'no record'
-            row[f'{d} choice on grid edge'] = (', '.join(grid_edges(point, _explored(records, model, d, budget))) or 'inside') if point else ''
+            row[f'{d} choice on grid edge'] = _choice_edges(point, grid_of(model), _explored(records, model, d, budget)) if point else ''
             row[f'{d} val Recall@{k}'] = f'{score:.4f}' if point else ''
             row.update(_metric_cells(records_table(recs, k), d, k))
         rows.append(row)
