@@ -151,8 +151,9 @@ def _bench_worker(model, dataset, data_dir, config, epochs, device, threads):
     "One run of `epochs` epochs in this (spawned) process, no record kept: the seconds of each epoch."
     import tempfile, torch
     from kdiffe.train import fit
+    from kdiffe.config import config_from_fields
     torch.set_num_threads(threads)
-    ds = load_dataset(dataset, data_dir)
+    config, ds = config_from_fields(model, config), load_dataset(dataset, data_dir)
     with tempfile.TemporaryDirectory() as tmp:
         rec = fit(model, ds, config.replace(epochs=epochs, patience=0), device=device, out=tmp, progress=False, checkpoint=False)
     return [e['seconds']['total'] for e in rec['epochs']]
@@ -167,7 +168,7 @@ def bench_parallel(model: str, dataset: str, data_dir, config, ks=(1, 2, 4, 8), 
         threads = max(1, (os.cpu_count() or 1) // k)
         t0 = time.time()
         with mp.get_context('spawn').Pool(k) as pool:
-            secs = pool.starmap(worker, [(model, dataset, data_dir, config.replace(seed=config.seed + s), epochs, device, threads) for s in range(k)])
+            secs = pool.starmap(worker, [(model, dataset, data_dir, dataclasses.asdict(config.replace(seed=config.seed + s)), epochs, device, threads) for s in range(k)])
         wall, train = time.time() - t0, max(sum(s) for s in secs)
         out.append({'parallel': k, 'threads_per_run': threads, 'epochs': k * epochs, 'training_seconds': train, 'wall_seconds': wall,
                     'epochs_per_minute': 60 * k * epochs / train, 'epochs_per_minute_with_setup': 60 * k * epochs / wall, 'epoch_seconds': secs})

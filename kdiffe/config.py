@@ -17,8 +17,8 @@ from torch import nn
 from .data import Dataset
 
 # %% auto #0
-__all__ = ['MODELS', 'LEGACY', 'TrainConfig', 'register', 'Recommender', 'get_model', 'tuned_models', 'config_key',
-           'legacy_filled', 'run_id', 'build_config']
+__all__ = ['MODELS', 'LEGACY', 'TrainConfig', 'register', 'Recommender', 'get_model', 'tuned_models', 'config_from_fields',
+           'config_key', 'legacy_filled', 'run_id', 'build_config']
 
 # %% ../nbs/08_config.ipynb #9b0ecc9e
 @dataclass
@@ -127,6 +127,11 @@ def get_model(name: str) -> type:
 def tuned_models() -> list[str]:
     "The registered models with a tuning grid, in registration order."
     return [m for m, cls in MODELS.items() if cls.config_class.grid]
+
+def config_from_fields(model: str, fields: dict):
+    """The config of registered `model` with `fields` (`dataclasses.asdict` of one): how a config crosses into a spawned
+    process, whose registry holds the package's classes even where a notebook re-defined one in its `__main__`."""
+    return get_model(model).config_class(**fields)
 
 # %% ../nbs/08_config.ipynb #3de88a9e
 #: metadata key of a config field added after records existed: the value that reproduces the behaviour before it

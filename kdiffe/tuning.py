@@ -28,7 +28,8 @@ def _train_one(model, dataset_name, config, data_dir, results_dir, device, tags,
     import torch
     from kdiffe.data import load_dataset
     from kdiffe.train import fit, RunLockedError
-    from kdiffe.config import run_id
+    from kdiffe.config import run_id, config_from_fields
+    if isinstance(config, dict): config = config_from_fields(model, config)     # sent by a spawning run_plan
     if deadline is not None and time.time() > deadline: return {'run_id': None, 'status': 'not started (budget spent)'}
     if threads: torch.set_num_threads(threads)
     ds = load_dataset(dataset_name, data_dir)
@@ -54,7 +55,7 @@ def run_plan(plan: list[tuple],            # [(model, dataset, config[, tags])]
     if executor == 'local' and parallel > 1 and len(entries) > 1:
         import multiprocessing as mp, os
         threads = max(1, (os.cpu_count() or 1) // parallel)
-        args = [(m, d, c, data_dir, str(results_dir), device, t, f"[{i + 1}/{len(entries)}] ", deadline, stop_after, threads)
+        args = [(m, d, dataclasses.asdict(c), data_dir, str(results_dir), device, t, f"[{i + 1}/{len(entries)}] ", deadline, stop_after, threads)
                 for i, (m, d, c, t) in enumerate(entries)]
         from kdiffe.tuning import _train_one as worker      # by its module's name: spawned processes import it
         with mp.get_context('spawn').Pool(min(parallel, len(entries)), maxtasksperchild=1) as pool:   # spawn: CUDA-safe
