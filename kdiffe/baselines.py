@@ -310,6 +310,7 @@ class DiffKGConfig(KDiffEConfig):
 DiffKGConfig.presets = {'tiktok': {}, 'baby': {}, 'sports': {}, 'synthetic': dict(epochs=20),
                         'smoke': dict(epochs=2, dim=16, denoiser_hidden=64, batch_size=512, denoiser_batch=256, steps=3)}
 DiffKGConfig.grid = {'ssl_reg': [1e-4, 0.001, 0.01, 0.1, 1.0]}
+DiffKGConfig.grid_axes = False      # a product grid, unlike KDiffE's one-axis sweep it inherits
 
 @register('diffkg')
 class DiffKG(KDiffE):
@@ -355,6 +356,7 @@ class DiffMMConfig(KDiffEConfig):
     text_e_loss_complement: bool = False
 
 DiffMMConfig.grid = {'ssl_reg': [1e-4, 1e-3, 1e-2, 1e-1]}
+DiffMMConfig.grid_axes = False      # a product grid, unlike KDiffE's one-axis sweep it inherits
 DiffMMConfig.presets = {
     'tiktok': dict(reg=1e-4, trans=1, cl_method=1, steps=50, temp=0.1),
     'baby': dict(ssl_reg=1e-1, keep_rate=1.0, epochs=100, gnn_layers=2),

@@ -35,6 +35,7 @@ class TrainConfig:
 
     presets = {}                    # dataset/preset name -> dict of field overrides (class attribute)
     grid = {}                       # field -> values tuned on validation (14_tuning); empty: not tuned
+    grid_axes = False               # True: the grid is swept one axis at a time around the preset, not as a product
     aliases = {}                    # new field name -> the name records used before a rename
 
     @classmethod

@@ -48,8 +48,9 @@ def variant_of(rec: dict, base=None, same: str = 'preset') -> str:
     parts += [f"{k}={v}" for k, v in sorted(diff.items())] + [f"no {k}" for k in missing]
     return ', '.join(parts) or same
 
-def records_table(records: list[dict], k: int = 20) -> pd.DataFrame:
-    "One row per run: identity, status, protocol H/P Recall/NDCG/Precision@k, epochs, timing, memory."
+def records_table(records: list[dict], k: int = 20, base_of=None) -> pd.DataFrame:
+    """One row per run: identity, status, protocol H/P Recall/NDCG/Precision@k, epochs, timing, memory. `base_of(record)`
+    gives the config its variant is named against (default, or where it returns None: the preset, `variant_of`)."""
     metrics = [(p, m) for p in 'HP' for m in ('recall', 'ndcg', 'precision')]
     cols = ['model', 'dataset', 'variant', 'seed', 'run_id', 'status', 'epochs_run', 'H_epoch', 'P_epoch',
             *[f'{p}_{m}@{k}' for p, m in metrics], 'epoch_seconds_median', 'device', 'peak_rss_mb', 'record']
@@ -58,7 +59,7 @@ def records_table(records: list[dict], k: int = 20) -> pd.DataFrame:
         s = r.get('summary') or {}
         if not s: continue
         secs = [e['seconds']['total'] for e in r['epochs']]
-        rows.append([r['model'], r['dataset'], variant_of(r), r['seed'], r['run_id'], r['status'], len(r['epochs']),
+        rows.append([r['model'], r['dataset'], variant_of(r, base_of(r) if base_of else None), r['seed'], r['run_id'], r['status'], len(r['epochs']),
                      s['H']['epoch'], s['P']['epoch'], *[s[p]['test'][f'{m}@{k}'] for p, m in metrics],
                      float(np.median(secs)) if secs else np.nan, r['hardware'].get('gpu', r['hardware'].get('device')),
                      r.get('peak_rss_mb'), r.get('_path', '')])

@@ -12,16 +12,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .config import tuned_models
+from .config import get_model, tuned_models
 from .records import NAMES, matching, mean_std, records_table, variant_of
 from .tuning import (Budget, chosen_records, grid_edges, grid_of, grid_progress, grid_records, lacks_features, select_on_validation,
                            tuning_base, _in_grid)
 
 # %% auto #0
 __all__ = ['NO_FEATURES', 'README_BEGIN', 'README_END', 'CLAIMS_BEGIN', 'CLAIMS_END', 'main_table', 'tuned_table',
-           'variants_table', 'sensitivity_variants', 'epoch_bands', 'plot_epoch_bands', 'claim_verdict', 'claims_table',
-           'style', 'plot_curves', 'save_figure', 'to_markdown', 'save_table', 'tuning_curve', 'plot_tuning',
-           'plot_grid_epochs', 'update_readme']
+           'variants_table', 'sensitivity_variants', 'plot_sensitivity', 'epoch_bands', 'plot_epoch_bands',
+           'claim_verdict', 'claims_table', 'style', 'plot_curves', 'save_figure', 'to_markdown', 'save_table',
+           'tuning_curve', 'plot_tuning', 'plot_grid_epochs', 'update_readme']
 
 # %% ../nbs/15_report.ipynb #d4579628
 NO_FEATURES = 'n/a (no item features)'     # the cells of a model that needs item features on a dataset without them
@@ -36,11 +36,20 @@ def _filled_cells(d: str, k: int, text: str) -> dict:
     "The metric cells of dataset `d` all saying `text`, no seeds (a model that cannot run there)."
     return {**{c: text for c in _metric_cells(records_table([], k), d, k)}, f'{d} seeds': 0}
 
+def _axes_base(r: dict, budget: Budget):
+    "The tuning base of a record's model and dataset where that model's grid is swept one axis at a time, else None."
+    return tuning_base(r['model'], r['dataset'], budget) if get_model(r['model']).config_class.grid_axes else None
+
 def _tuned_split(records: list[dict], datasets, budget: Budget) -> tuple[list[dict], dict]:
-    "(records outside any tuning grid, {(model, dataset): (chosen point, its records)}) for the models with a grid."
+    """(records outside any tuning grid, {(model, dataset): (chosen point, its records)}) for the models with a grid.
+    The base point of a one-axis grid stays outside: it is also that model's preset, and has a row of its own."""
     models = tuned_models()
-    rest = [r for r in records if not (r['model'] in models and r['dataset'] in datasets
-            and _in_grid(r, r['model'], r['dataset'], grid_of(r['model']), tuning_base(r['model'], r['dataset'], budget)))]
+    def gridded(r):
+        if not (r['model'] in models and r['dataset'] in datasets): return False
+        grid, base = grid_of(r['model']), tuning_base(r['model'], r['dataset'], budget)
+        centre = _axes_base(r, budget) is not None and all(r['config'].get(k) == getattr(base, k) for k in grid)
+        return _in_grid(r, r['model'], r['dataset'], grid, base) and not centre
+    rest = [r for r in records if not gridded(r)]
     tuned = {}
     for m in models:
         for d in datasets:
@@ -71,14 +80,15 @@ def main_table(records: list[dict], datasets=('tiktok', 'baby', 'sports'), model
             row[f'{d} setting'] = (', '.join(f'{kk}={v}' for kk, v in point.items())
                                    + ('' if done == total else f' ({done}/{total} grid points done)')) if point else ''
         rows.append(row)
-    t = records_table(records, k)
+    t = records_table(records, k, base_of=lambda r: _axes_base(r, budget))     # KDiffE's variants named against its tuning base
     if len(t): t = t[t.dataset.isin(list(datasets))]           # rows only for what the table shows
 
-    keys = sorted({(r.model, r.variant) for r in t.itertuples()}) if len(t) else []
+    keys = sorted({(r.model, r.variant) for r in t.itertuples()}, key=lambda mv: (mv[0], mv[1] != 'preset', mv[1])) if len(t) else []
     if models is not None:
         keys = [(m, v) for m in models for (mm, v) in keys if mm == m] + [(m, 'preset') for m in models if m not in {mm for mm, _ in keys}]
     for model, variant in keys:
-        row = {'model': model if variant == 'preset' else f"{model} [{variant}]", 'source': 'this project (run records)'}
+        name = (f"{model} (preset)" if get_model(model).config_class.grid_axes else model) if variant == 'preset' else f"{model} [{variant}]"
+        row = {'model': name, 'source': 'this project (run records)'}
         for d in datasets:
             row.update(_metric_cells(t[(t.model == model) & (t.variant == variant) & (t.dataset == d)] if len(t) else t, d, k))
             row[f'{d} setting'] = ''
@@ -143,6 +153,7 @@ def variants_table(records: list[dict], model: str, dataset: str, base, variants
             for m in ('recall', 'ndcg'):
                 row[f'{proto} {NAMES[m]}@{k}'] = mean_std(t[f'{proto}_{m}@{k}']) if len(t) else 'no record'
                 row[f'_{proto}_{m}'] = t[f'{proto}_{m}@{k}'].mean() if len(t) else np.nan
+                row[f'_{proto}_{m}_min'], row[f'_{proto}_{m}_max'] = (t[f'{proto}_{m}@{k}'].agg(['min', 'max']) if len(t) else (np.nan, np.nan))
         rows.append(row)
     return pd.DataFrame(rows).set_index('variant')
 
@@ -152,6 +163,26 @@ def sensitivity_variants(base, axes: dict) -> dict:
     for field, values in axes.items():
         for v in sorted(set(values) | {getattr(base, field)}): out[f'{field}={v}'] = {field: v}
     return out
+
+def plot_sensitivity(table: pd.DataFrame, field: str, preset, ax=None, k: int = 20):
+    """Protocol-H Recall@k and NDCG@k against `field` from the 'field=value' rows of a `variants_table`: the mean over
+    seeds, the min-max over seeds as error bars where a point has more than one seed, its seed count written beside it,
+    and the preset's value marked. Returns the axes."""
+    import matplotlib.pyplot as plt
+    ax = ax or plt.gca()
+    rows = table[[n.startswith(f'{field}=') for n in table.index]]
+    x = np.array([float(n.split('=', 1)[1]) for n in rows.index])
+    for m, style in (('recall', 'o-'), ('ndcg', 's--')):
+        y, lo, hi = (rows[f'_H_{m}{s}'].to_numpy(float) for s in ('', '_min', '_max'))
+        band = rows['seeds'].to_numpy() > 1
+        line, = ax.plot(x, y, style, label=f'{NAMES[m]}@{k}')
+        ax.errorbar(x[band], y[band], yerr=[y[band] - lo[band], hi[band] - y[band]], fmt='none', ecolor=line.get_color(), capsize=3)
+    for xi, yi, n in zip(x, rows['_H_recall'], rows['seeds']):
+        if np.isfinite(yi): ax.annotate(f'n={n}', (xi, yi), textcoords='offset points', xytext=(0, 5), ha='center', fontsize=6)
+    ax.axvline(float(preset), color='grey', lw=.8, ls=':')
+    positive = len(x) and (x > 0).all() and x.max() / x.min() >= 50
+    ax.set(xlabel=field, ylabel='protocol H', xscale='log' if positive else 'linear')
+    return ax
 
 # %% ../nbs/15_report.ipynb #7e0b0002
 def epoch_bands(groups: dict,                 # group name -> records

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+import itertools
 import json
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from .config import get_model, legacy_filled, tuned_models
 from .records import read_records
 
 # %% auto #0
-__all__ = ['run_plan', 'sweep', 'variants_plan', 'Budget', 'grid_of', 'tuning_base', 'grid_plan', 'grid_records',
+__all__ = ['run_plan', 'sweep', 'variants_plan', 'Budget', 'grid_of', 'tuning_base', 'grid_points', 'grid_plan', 'grid_records',
            'select_on_validation', 'chosen_plan', 'grid_status', 'tune', 'grid_progress', 'grid_edges',
            'lacks_features', 'chosen_records']
 
@@ -105,10 +106,19 @@ def tuning_base(model: str, dataset: str, budget: Budget = Budget(), **overrides
     cls = get_model(model).config_class
     return cls.preset(dataset if dataset in cls.presets else None, **{'epochs': budget.epochs, 'patience': budget.patience, **overrides})
 
+def grid_points(model: str, grid: dict, base) -> list[dict]:
+    """The points of `grid` (field -> values) in plan order: every combination of the values, or, where the model's
+    config sets `grid_axes`, the base itself and then each axis's other values with every other field at the base's."""
+    if not get_model(model).config_class.grid_axes:
+        return [dict(zip(grid, values)) for values in itertools.product(*grid.values())]
+    centre = {k: getattr(base, k) for k in grid}
+    return [centre] + [{**centre, k: v} for k, values in grid.items() for v in values if v != centre[k]]
+
 def grid_plan(model: str, dataset: str, grid: dict | None = None, seed: int = 0, budget: Budget = Budget(), **overrides) -> list[tuple]:
-    "Stage 1: one run per grid point (seed `seed`), tagged {'grid': point}."
+    "Stage 1: one run per grid point (seed `seed`, `grid_points` order), tagged {'grid': point}."
     grid = grid_of(model) if grid is None else grid
-    return sweep(model, dataset, tuning_base(model, dataset, budget, **overrides), grid, seeds=(seed,), tag='grid')
+    base = tuning_base(model, dataset, budget, **overrides)
+    return [(model, dataset, base.replace(seed=seed, **p), {'grid': p}) for p in grid_points(model, grid, base)]
 
 def _val(rec, metric='recall@20'): return rec['summary']['H']['val'][metric]
 
@@ -121,13 +131,21 @@ def _distance(point: dict, base) -> float:
         d += abs(np.log10(v / p)) if num else float(v != p)
     return d
 
-def _in_grid(rec: dict, model: str, dataset: str, grid: dict, base) -> bool:
-    "A complete record of `model` on `dataset` whose config is `base` apart from the grid fields and the seed."
+def _on_grid(cfg: dict, grid: dict, base, axes: bool) -> bool:
+    "Whether the grid fields of `cfg` form a point of `grid`: any combination, or (`axes`) the base with at most one field changed."
+    if not axes: return all(cfg.get(k) in v for k, v in grid.items())
+    off = [k for k in grid if cfg.get(k) != getattr(base, k)]
+    return len(off) <= 1 and all(cfg.get(k) in grid[k] for k in off)
+
+def _in_grid(rec: dict, model: str, dataset: str, grid: dict, base, axes: bool | None = None) -> bool:
+    """A complete record of `model` on `dataset` whose config is `base` apart from the seed and the grid fields, these a
+    point of `grid` (`axes`: one axis at a time; default: as the model's config declares)."""
     if rec['model'] != model or rec['dataset'] != dataset or rec.get('status') != 'complete' or not rec.get('summary'): return False
     want = json.loads(json.dumps(dataclasses.asdict(base), default=str))
     cfg = legacy_filled(rec['config'], type(base))                               # fields declared after the run
     free = set(grid) | {'seed'}
-    return (all(cfg.get(k) in v for k, v in grid.items())
+    axes = get_model(model).config_class.grid_axes if axes is None else axes
+    return (_on_grid(cfg, grid, base, axes)
             and {k: v for k, v in cfg.items() if k not in free} == {k: v for k, v in want.items() if k not in free})
 
 def grid_records(records: list[dict], model: str, dataset: str, grid: dict | None = None, base=None, seed: int = 0,
@@ -240,5 +258,5 @@ def chosen_records(records: list[dict], model: str, dataset: str, budget: Budget
     "(grid point chosen on validation, its validation score, the complete records of that point, every seed) or None."
     try: point, score = select_on_validation(records, model, dataset, budget=budget)
     except (ValueError, KeyError): return None
-    one = {k: [v] for k, v in point.items()}
-    return point, score, [r for r in records if r.get('status') == 'complete' and _in_grid(r, model, dataset, one, tuning_base(model, dataset, budget))]
+    one, base = {k: [v] for k, v in point.items()}, tuning_base(model, dataset, budget)
+    return point, score, [r for r in records if r.get('status') == 'complete' and _in_grid(r, model, dataset, one, base, axes=False)]
