@@ -193,10 +193,11 @@ def grid_status(records: list[dict], model: str, dataset: str, grid: dict | None
     base = tuning_base(model, dataset, budget, **overrides)
     key = lambda point: tuple(point[k] for k in grid)     # by value, as `_in_grid` matches (1 == 1.0)
     found = {key(r['config']): r for r in grid_records(records, model, dataset, grid, base, seed)}
-    rows = []
+    axes, rows = get_model(model).config_class.grid_axes, []
     for i, (_, _, _, tags) in enumerate(grid_plan(model, dataset, grid, seed, budget, **overrides)):
-        r = found.get(key(tags['grid']))
-        rows.append({'point': i, 'setting': ', '.join(f'{k}={v}' for k, v in tags['grid'].items()),
+        r, shown = found.get(key(tags['grid'])), tags['grid']
+        if axes: shown = {k: v for k, v in shown.items() if v != getattr(base, k)}     # one axis at a time: the changed field
+        rows.append({'point': i, 'setting': ', '.join(f'{k}={v}' for k, v in shown.items()) or 'the tuning base (preset)',
                      'record': r['run_id'] if r else None, 'val Recall@20': _val(r) if r else np.nan,
                      'epochs': len(r['epochs']) if r else 0})
     return pd.DataFrame(rows).set_index('point')
