@@ -103,7 +103,7 @@ def test_fail_fast_before_loading_data(tmp_path):
     for bad, word in ((['--model', 'nosuchmodel'], 'nosuchmodel'), (['--preset', 'nosuchpreset'], 'nosuchpreset'),
                       (['--set', 'nosuchfield=1'], 'nosuchfield')):
         user_error(run('train', '--dataset', 'tiktok', '--data-dir', str(tmp_path / 'none'), *bad, check=False), word)
-    user_error(run('tune', '--model', 'kdiffe', '--dataset', 'tiktok', check=False), 'no tuning grid')
+    user_error(run('tune', '--model', 'nosuchmodel', '--dataset', 'tiktok', check=False), 'nosuchmodel', 'tuning grid')
     user_error(run('train', '--model', 'lightgcn', '--dataset', 'tiktok', '--data-dir', str(tmp_path), check=False), 'tiktok')
 
 def test_every_option_has_help():
