@@ -514,11 +514,13 @@ class MMGCL(MultimodalRecommender):
         h = torch.cat([h[:, :k], noise, h[:, k + dim:]], 1)
         return h[:self.n_users], h[self.n_users:]
 
-    def contrast(self, users, pos, d: dict, plain=None) -> torch.Tensor:
-        "The user and the item InfoNCE between the MM view (anchors) and the ED view, for the draws `d`."
+    def contrast(self, users, pos, d: dict, plain=None, x: dict | None = None) -> torch.Tensor:
+        """The user and the item InfoNCE between the MM view (anchors) and the ED view, for the draws `d`; `plain` and `x`,
+        the plain representation and the branch inputs, when the caller has them already (the BPR term computes both)."""
         if self.dropped is None: self.before_epoch(0)
-        mm = self.masked_view(plain or self.represent(self.inputs()), d)
-        ed = self.represent(self.inputs(), self.dropped)
+        x = self.inputs() if x is None else x
+        mm = self.masked_view(plain or self.represent(x), d)
+        ed = self.represent(x, self.dropped)
         return (self.nce(mm[0][users], ed[0], users, d['users'], d['swap'])
                 + self.nce(mm[1][pos], ed[1], pos, d['items'], d['swap']))
 
@@ -527,7 +529,7 @@ class MMGCL(MultimodalRecommender):
         U, I = self.represent(x)
         l2 = squared_norm(*(t[r] for u, i in x.values() for t, r in ((u, users), (i, pos), (i, neg)))) / 2
         return {'bpr': bpr_loss((U[users] * I[pos]).sum(1), (U[users] * I[neg]).sum(1)),
-                'ssl': c.ssl_reg * self.contrast(users, pos, self.draw(users, pos), (U, I)), 'reg': c.reg * l2 / c.batch_size}
+                'ssl': c.ssl_reg * self.contrast(users, pos, self.draw(users, pos), (U, I), x), 'reg': c.reg * l2 / c.batch_size}
 
     def scorer(self):
         U, I = self.represent(self.inputs())
