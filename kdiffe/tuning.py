@@ -23,14 +23,14 @@ __all__ = ['run_plan', 'sweep', 'variants_plan', 'Budget', 'grid_of', 'tuning_ba
            'lacks_features', 'chosen_records']
 
 # %% ../nbs/14_tuning.ipynb #e0b9378d
-def _train_one(model, dataset_name, config, data_dir, results_dir, device, tags, label='', deadline=None, stop_after=None, threads=None):
+def _train_one(model, dataset_name, fields: dict, data_dir, results_dir, device, tags, label='', deadline=None, stop_after=None, threads=None):
     "Train one plan entry (resuming its checkpoint); a run another process holds is reported, not retrained."
     import sys, time
     import torch
     from kdiffe.data import load_dataset
     from kdiffe.train import fit, RunLockedError
     from kdiffe.config import run_id, config_from_fields
-    if isinstance(config, dict): config = config_from_fields(model, config)     # sent by a spawning run_plan
+    config = config_from_fields(model, fields)     # every executor sends plain fields (see `run_plan`)
     if deadline is not None and time.time() > deadline: return {'run_id': None, 'status': 'not started (budget spent)'}
     if threads: torch.set_num_threads(threads)
     ds = load_dataset(dataset_name, data_dir)
@@ -62,14 +62,14 @@ def run_plan(plan: list[tuple],            # [(model, dataset, config[, tags])]
         with mp.get_context('spawn').Pool(min(parallel, len(entries)), maxtasksperchild=1) as pool:   # spawn: CUDA-safe
             return pool.starmap(worker, args, chunksize=1)
     if executor == 'local':
-        return [_train_one(m, d, c, data_dir, str(results_dir), device, t, f"[{i + 1}/{len(entries)}] ", deadline, stop_after)
+        return [_train_one(m, d, dataclasses.asdict(c), data_dir, str(results_dir), device, t, f"[{i + 1}/{len(entries)}] ", deadline, stop_after)
                 for i, (m, d, c, t) in enumerate(entries)]
     if executor == 'ray':
         try: import ray
         except ImportError: raise ImportError("executor='ray' needs Ray: pip install 'kdiffe[ray]'") from None
         if not ray.is_initialized(): ray.init(address=address, include_dashboard=False, log_to_driver=False)
         task = ray.remote(num_cpus=1)(_train_one)
-        return ray.get([task.remote(m, d, c, data_dir, str(results_dir), device, t, f"[{i + 1}/{len(entries)}] ", deadline, stop_after)
+        return ray.get([task.remote(m, d, dataclasses.asdict(c), data_dir, str(results_dir), device, t, f"[{i + 1}/{len(entries)}] ", deadline, stop_after)
                         for i, (m, d, c, t) in enumerate(entries)])
     raise ValueError(f"executor must be 'local' or 'ray', got {executor!r}")
 
