@@ -409,7 +409,7 @@ class CLCRecConfig(TrainConfig):
     batch_size: int = 2048
 
 CLCRecConfig.presets = {'tiktok': {}, 'baby': {}, 'sports': {}, 'smoke': dict(epochs=3, dim=16, n_neg=16, batch_size=1024)}
-CLCRecConfig.grid = {'weight': [0.1, 0.5], 'temp': [0.1, 1.0]}
+CLCRecConfig.grid = {'weight': [0.1, 0.5, 0.9], 'temp': [0.1, 1.0, 2.0]}
 
 def candidate_nce(logits: torch.Tensor) -> torch.Tensor:
     "Mean over rows of -log softmax of column 0 (the positive) of candidate `logits` (B, C)."
