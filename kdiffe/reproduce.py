@@ -10,11 +10,10 @@ import sys
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['EXPERIMENTS', 'RUN_PARAMS', 'experiments_dir', 'reproduce']
+__all__ = ['EXPERIMENTS', 'experiments_dir', 'reproduce']
 
 # %% ../nbs/16_reproduce.ipynb #fa012a92
 EXPERIMENTS = ['datasets', 'main_table', 'baselines', 'ablation', 'sensitivity', 'curves', 'efficiency', 'attention', 'trajectory', 'claims']
-RUN_PARAMS = ('run_missing', 'executor', 'parallel', 'deadline')   # passed only to the notebooks that declare them
 
 def experiments_dir() -> Path:
     "nbs/experiments of the source checkout (the notebooks are not part of the installed package)."
@@ -54,8 +53,8 @@ def reproduce(preset: str = 'smoke',            # 'smoke' (synthetic, tiny) or '
         dst = out / 'notebooks' / f"{name}.ipynb"
         print(f"notebook {name} ({len(done) + 1}/{len(notebooks or EXPERIMENTS)})", file=sys.stderr, flush=True)
         # the kernel's stderr comes to this console: which run trains, epoch k of n (`run_plan`, `fit(progress='log')`)
-        declared = pm.inspect_notebook(str(src))   # a notebook that trains nothing declares no executor settings
-        given = {k: v for k, v in {**params, **extra.get(name, {})}.items() if k in declared or k not in RUN_PARAMS}
+        declared = pm.inspect_notebook(str(src))   # each notebook gets the parameters it declares (claims trains nothing)
+        given = {k: v for k, v in {**params, **extra.get(name, {})}.items() if k in declared}
         pm.execute_notebook(str(src), str(dst), parameters=given, progress_bar=progress,
                             cwd=str(src.parent), kernel_name='python3', stderr_file=sys.stderr)
         done.append(dst)
