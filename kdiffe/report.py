@@ -56,36 +56,49 @@ def _tuned_split(records: list[dict], datasets, budget: Budget) -> tuple[list[di
             if (ch := chosen_records(records, m, d, budget)) is not None: tuned[(m, d)] = (ch[0], ch[2])
     return rest, tuned
 
+def _tuned_row(m: str, tuned: dict, records: list[dict], datasets, k: int, budget: Budget) -> dict:
+    "The row 'm (tuned on validation)': per dataset the chosen point's seeds, the point, and the grid's progress."
+    row = {'model': f'{m} (tuned on validation)', 'source': 'this project (run records)'}
+    for d in datasets:
+        if lacks_features(records, m, d, budget):
+            row.update(_filled_cells(d, k, NO_FEATURES), **{f'{d} setting': ''})
+            continue
+        point, recs = tuned.get((m, d), (None, []))
+        row.update(_metric_cells(records_table(recs, k), d, k))
+        done, total = grid_progress(records, m, d, budget=budget)
+        progress = '' if done == total else f'({done}/{total} grid points done)'
+        row[f'{d} setting'] = ' '.join(filter(None, [', '.join(f'{kk}={v}' for kk, v in (point or {}).items()), progress]))
+    return row
+
 def main_table(records: list[dict], datasets=('tiktok', 'baby', 'sports'), models=None, k: int = 20,
                reference: dict | None = None,   # row name -> {dataset: (Recall@20, NDCG@20)}: published numbers
-               budget: Budget = Budget()) -> pd.DataFrame:
+               budget: Budget = Budget(),
+               variants=None,                   # labels of the other rows to keep; None: all
+              ) -> pd.DataFrame:
     """Rows = model (variant); columns = dataset x (H Recall, H NDCG, P Recall, P NDCG, seeds, setting); cells mean ± std.
     Models tuned with `tune` get one row, 'model (tuned on validation)', holding the seeds of the grid point chosen
     on validation for each dataset (the point is in the `setting` column); their other grid points are left out.
+    `models` fixes which models have rows and their order; a tuned model among them without a record keeps its row
+    ('no record', with its grid progress). Other records get a row per `variant` (how their config differs from the
+    preset under `budget`, `records_table`), all of them or those named in `variants` (the preset row of a model whose
+    grid is swept one axis at a time stays: it is the grid's base point).
     `reference` rows (published numbers, best epoch on test) come last, labelled 'published (best-on-test)'."""
     records_all = records = [r for r in records if r.get('status') == 'complete']
     records, tuned = _tuned_split(records, datasets, budget)
+    grids = [m for m in (tuned_models() if models is not None else dict.fromkeys(m for m, _ in tuned))
+             if models is None or m in models]
+    if models is not None: grids.sort(key=list(models).index)
 
-    rows = []
-    for m in dict.fromkeys(m for m, _ in tuned):
-        if models is not None and m not in models: continue
-        row = {'model': f'{m} (tuned on validation)', 'source': 'this project (run records)'}
-        for d in datasets:
-            if lacks_features(records_all, m, d, budget):
-                row.update(_filled_cells(d, k, NO_FEATURES), **{f'{d} setting': ''})
-                continue
-            point, recs = tuned.get((m, d), (None, []))
-            row.update(_metric_cells(records_table(recs, k), d, k))
-            done, total = grid_progress(records_all, m, d, budget=budget)
-            row[f'{d} setting'] = (', '.join(f'{kk}={v}' for kk, v in point.items())
-                                   + ('' if done == total else f' ({done}/{total} grid points done)')) if point else ''
-        rows.append(row)
+    rows = [_tuned_row(m, tuned, records_all, datasets, k, budget) for m in grids]
     t = records_table(records, k, base_of=lambda r: _axes_base(r, budget))     # KDiffE's variants named against its tuning base
     if len(t): t = t[t.dataset.isin(list(datasets))]           # rows only for what the table shows
+    if len(t) and variants is not None:                        # a one-axis grid's preset is its base point: it stays
+        t = t[t.variant.isin(list(variants)) | ((t.variant == 'preset') & t.model.map(lambda m: bool(get_model(m).config_class.grid_axes)))]
 
     keys = sorted({(r.model, r.variant) for r in t.itertuples()}, key=lambda mv: (mv[0], mv[1] != 'preset', mv[1])) if len(t) else []
     if models is not None:
-        keys = [(m, v) for m in models for (mm, v) in keys if mm == m] + [(m, 'preset') for m in models if m not in {mm for mm, _ in keys}]
+        keys = [(m, v) for m in models for (mm, v) in keys if mm == m] + [(m, 'preset') for m in models
+                                                                        if m not in {mm for mm, _ in keys} and m not in grids]
     for model, variant in keys:
         name = (f"{model} (preset)" if get_model(model).config_class.grid_axes else model) if variant == 'preset' else f"{model} [{variant}]"
         row = {'model': name, 'source': 'this project (run records)'}
