@@ -11,7 +11,7 @@ def test_reproduce_smoke(tmp_path):
                         '--out-dir', str(out), '--results-dir', str(res), '--threads', '1', '--no-progress'],
                        capture_output=True, text=True, timeout=900, cwd=ROOT)
     assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
-    for name in ('datasets', 'main_table', 'baselines', 'hccf_probes', 'hccf_loss', 'efficiency', 'ablation', 'sensitivity', 'trajectory_recall', 'trajectory_bpr', 'claims'):
+    for name in ('datasets', 'main_table', 'main_table_all', 'baselines', 'hccf_probes', 'hccf_loss', 'efficiency', 'ablation', 'sensitivity', 'trajectory_recall', 'trajectory_bpr', 'claims'):
         assert (out / f'{name}.md').exists() and (out / f'{name}.csv').exists(), name
     for name in ('curves', 'efficiency', 'attention', 'ablation', 'sensitivity', 'baselines_tuning', 'hccf_epochs', 'trajectory'):
         assert (out / f'{name}.png').exists() and (out / f'{name}.pdf').exists(), name
