@@ -314,7 +314,7 @@ def _tune_parser(sub, fmt: dict, models: str):
     u.add_argument('--stage', default='all', choices=['all', 'grid', 'seeds'],
                    help="'grid': the grid only; 'seeds': the chosen point's seeds only (needs the whole grid); 'all': both")
     u.add_argument('--points', type=int, nargs='+', metavar='I', help='run only these grid points (indices shown by --list)')
-    u.add_argument('--list', action='store_true', help='print the grid points, their records and validation scores; train nothing')
+    u.add_argument('--list', action='store_true', help='print the grid points, their records and validation scores, and unfinished runs; train nothing')
     u.add_argument('--parallel', type=int, default=1, help='runs at once on the device, each in its own process')
     u.add_argument('--budget-minutes', type=float, help='wall-clock budget: then every run checkpoints and stops, and nothing new starts')
     u.set_defaults(func=cmd_tune)

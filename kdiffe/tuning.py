@@ -137,10 +137,11 @@ def _on_grid(cfg: dict, grid: dict, base, axes: bool) -> bool:
     off = [k for k in grid if cfg.get(k) != getattr(base, k)]
     return len(off) <= 1 and all(cfg.get(k) in grid[k] for k in off)
 
-def _in_grid(rec: dict, model: str, dataset: str, grid: dict, base, axes: bool | None = None) -> bool:
-    """A complete record of `model` on `dataset` whose config is `base` apart from the seed and the grid fields, these a
-    point of `grid` (`axes`: one axis at a time; default: as the model's config declares)."""
-    if rec['model'] != model or rec['dataset'] != dataset or rec.get('status') != 'complete' or not rec.get('summary'): return False
+def _in_grid(rec: dict, model: str, dataset: str, grid: dict, base, axes: bool | None = None, complete: bool = True) -> bool:
+    """A complete record (any record: `complete=False`) of `model` on `dataset` whose config is `base` apart from the
+    seed and the grid fields, these a point of `grid` (`axes`: one axis at a time; default: as the model's config declares)."""
+    if rec['model'] != model or rec['dataset'] != dataset: return False
+    if complete and (rec.get('status') != 'complete' or not rec.get('summary')): return False
     want = json.loads(json.dumps(dataclasses.asdict(base), default=str))
     cfg = legacy_filled(rec['config'], type(base))                               # fields declared after the run
     free = set(grid) | {'seed'}
@@ -188,18 +189,21 @@ def chosen_plan(records: list[dict], model: str, dataset: str, seeds=(0, 1, 2), 
 def grid_status(records: list[dict], model: str, dataset: str, grid: dict | None = None, seed: int = 0,
                 budget: Budget = Budget(), **overrides) -> pd.DataFrame:
     """One row per grid point in `grid_plan` order (the row index is what `tune(points=...)` and `kdiffe tune
-    --points` take): the setting, its complete record of grid seed `seed` if any, validation Recall@20, epochs run."""
+    --points` take): the setting, its complete record of grid seed `seed` if any, validation Recall@20, epochs run,
+    and the record of a run started but not complete (running, or interrupted: `--resume` continues it)."""
     grid = grid_of(model) if grid is None else grid
     base = tuning_base(model, dataset, budget, **overrides)
     key = lambda point: tuple(point[k] for k in grid)     # by value, as `_in_grid` matches (1 == 1.0)
     found = {key(r['config']): r for r in grid_records(records, model, dataset, grid, base, seed)}
+    started = {key(r['config']): r for r in records if r.get('status') != 'complete' and r['config'].get('seed') == seed
+               and _in_grid(r, model, dataset, grid, base, complete=False)}
     axes, rows = get_model(model).config_class.grid_axes, []
     for i, (_, _, _, tags) in enumerate(grid_plan(model, dataset, grid, seed, budget, **overrides)):
-        r, shown = found.get(key(tags['grid'])), tags['grid']
+        r, u, shown = found.get(key(tags['grid'])), started.get(key(tags['grid'])), tags['grid']
         if axes: shown = {k: v for k, v in shown.items() if v != getattr(base, k)}     # one axis at a time: the changed field
         rows.append({'point': i, 'setting': ', '.join(f'{k}={v}' for k, v in shown.items()) or 'the tuning base (preset)',
                      'record': r['run_id'] if r else None, 'val Recall@20': _val(r) if r else np.nan,
-                     'epochs': len(r['epochs']) if r else 0})
+                     'epochs': len((r or u or {'epochs': []})['epochs']), 'unfinished': None if r or not u else u['run_id']})
     return pd.DataFrame(rows).set_index('point')
 
 def tune(model: str, dataset: str, data_dir: str | None, results_dir: str | Path, seeds=(0, 1, 2),
