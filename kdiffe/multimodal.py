@@ -460,7 +460,7 @@ class MMGCLConfig(TrainConfig):
     batch_size: int = 2048
 
 MMGCLConfig.presets = {'tiktok': {}, 'baby': {}, 'sports': {}, 'smoke': dict(epochs=3, dim=16, batch_size=1024)}
-MMGCLConfig.grid = {'ssl_reg': [0.001, 0.01, 0.1], 'temp': [0.2, 0.5, 1.0, 2.0]}
+MMGCLConfig.grid = {'ssl_reg': [0.0001, 0.001, 0.01, 0.1], 'temp': [0.2, 0.5, 1.0, 2.0]}
 
 @register('mmgcl')
 class MMGCL(MultimodalRecommender):
