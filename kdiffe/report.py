@@ -85,9 +85,7 @@ def main_table(records: list[dict], datasets=('tiktok', 'baby', 'sports'), model
     `reference` rows (published numbers, best epoch on test) come last, labelled 'published (best-on-test)'."""
     records_all = records = [r for r in records if r.get('status') == 'complete']
     records, tuned = _tuned_split(records, datasets, budget)
-    grids = [m for m in (tuned_models() if models is not None else dict.fromkeys(m for m, _ in tuned))
-             if models is None or m in models]
-    if models is not None: grids.sort(key=list(models).index)
+    grids = [m for m in models if m in tuned_models()] if models is not None else list(dict.fromkeys(m for m, _ in tuned))
 
     rows = [_tuned_row(m, tuned, records_all, datasets, k, budget) for m in grids]
     t = records_table(records, k, base_of=lambda r: _axes_base(r, budget))     # KDiffE's variants named against its tuning base
