@@ -116,16 +116,22 @@ class Dataset:
     @property
     def modalities(self) -> list[str]: return list(self.features)
 
+    def split_counts(self, split: str) -> np.ndarray:
+        "Interactions of each user in `split` ('train', 'val' or 'test')."
+        return np.diff(getattr(self, split).indptr)
+
     def users_without_train(self) -> np.ndarray:
         "Users with no training interaction (kept, reported: they can only be ranked by popularity-like signal)."
-        return np.flatnonzero(np.diff(self.train.indptr) == 0)
+        return np.flatnonzero(self.split_counts('train') == 0)
 
     def stats(self) -> dict:
-        "Statistics table row: sizes, interactions per split, density, modalities, KG size."
+        """Statistics table row: sizes, interactions per split, the users each evaluation averages over (those with an
+        interaction in the split), density, modalities, KG size."""
         U, I = self.train.shape
         nnz = {s: int(getattr(self, s).nnz) for s in ('train', 'val', 'test')}
+        evaluated = {f'{s}_users': int((self.split_counts(s) > 0).sum()) for s in ('val', 'test')}
         kg = self.kg if self.kg is not None else np.zeros((0, 3), np.int64)
-        return dict(dataset=self.name, users=U, items=I, train=nnz['train'], val=nnz['val'], test=nnz['test'],
+        return dict(dataset=self.name, users=U, items=I, train=nnz['train'], val=nnz['val'], test=nnz['test'], **evaluated,
                     density=sum(nnz.values()) / (U * I),
                     modalities=', '.join(f"{m} {f.shape[1]}" for m, f in self.features.items()) or 'none',
                     kg_triples=len(kg), kg_relations=len(np.unique(kg[:, 1])) if len(kg) else 0,
