@@ -60,7 +60,7 @@ class LightGCNConfig(TrainConfig):
 
 LightGCNConfig.aliases = {'gnn_layers': 'layers'}
 LightGCNConfig.presets = {'tiktok': {}, 'baby': {}, 'sports': {}, 'smoke': dict(epochs=3, dim=16, gnn_layers=2, batch_size=1024)}
-LightGCNConfig.grid = {'reg': [1e-5, 1e-4, 1e-3, 1e-2]}
+LightGCNConfig.grid = {'reg': [1e-5, 1e-4, 1e-3, 1e-2, 1e-1]}
 
 @register('lightgcn')
 class LightGCN(Recommender):
