@@ -355,7 +355,7 @@ class DiffMMConfig(KDiffEConfig):
     kg_contrast: bool = False
     text_e_loss_complement: bool = False
 
-DiffMMConfig.grid = {'ssl_reg': [1e-4, 1e-3, 1e-2, 1e-1]}
+DiffMMConfig.grid = {'ssl_reg': [1e-5, 1e-4, 1e-3, 1e-2, 1e-1]}
 DiffMMConfig.grid_axes = False      # a product grid, unlike KDiffE's one-axis sweep it inherits
 DiffMMConfig.presets = {
     'tiktok': dict(reg=1e-4, trans=1, cl_method=1, steps=50, temp=0.1),
