@@ -5,9 +5,14 @@
 # %% ../nbs/02_sparse.ipynb #36e1a427
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import scipy.sparse as sp
 import torch
+
+# CSR tensors are the fast layout here; torch's once-per-process note that they are in beta is noise to our users
+warnings.filterwarnings('ignore', message='Sparse CSR tensor support is in beta')
 
 # %% auto #0
 __all__ = ['is_symmetric', 'SparseOperator', 'bipartite_adjacency', 'normalized_adjacency', 'sparse_edge_dropout', 'drop_edges',
@@ -27,7 +32,8 @@ class _SparseMatMul(torch.autograd.Function):
 def _csr_tensor(m: sp.spmatrix, device) -> torch.Tensor:
     m = sp.csr_matrix(m, dtype=np.float32)
     return torch.sparse_csr_tensor(torch.from_numpy(m.indptr.astype(np.int64)), torch.from_numpy(m.indices.astype(np.int64)),
-                                   torch.from_numpy(m.data), size=m.shape, device=device)
+                                   torch.from_numpy(m.data), size=m.shape, device=device,
+                                   check_invariants=False)  # scipy's CSR is valid by construction; checking costs a pass
 
 def is_symmetric(mat: sp.spmatrix) -> bool:
     "Whether a sparse matrix equals its transpose exactly (pattern and values)."
