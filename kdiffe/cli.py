@@ -236,7 +236,7 @@ def cmd_reproduce(a):
     if a.parallel < 1: raise UsageError(f"--parallel must be at least 1, got {a.parallel}")
     done = reproduce(a.preset, a.data_dir, results, out, run_missing=True if a.run_missing else None,
                      notebooks=a.notebooks, datasets=a.datasets, executor=a.executor, progress=not a.no_progress,
-                     parallel=a.parallel, deadline=_deadline(a),
+                     parallel=a.parallel, deadline=_deadline(a), complete_only=a.complete_only,
                      readme=None if smoke or not Path('README.md').exists() else 'README.md')
     for p in done: print(f"executed {p}")
     print(f"tables and figures in {out}/")
@@ -301,6 +301,7 @@ def _reproduce_parser(sub, fmt: dict, models: str):
     r.add_argument('--no-progress', action='store_true', help="no notebook cell progress bar")
     r.add_argument('--parallel', type=int, default=1, help='missing runs trained at once on the device, each in its own process')
     r.add_argument('--budget-minutes', type=float, help='wall-clock budget for the missing runs: then they checkpoint and stop')
+    r.add_argument('--complete-only', action='store_true', help='leave out records of runs not complete (running or interrupted), e.g. for figures to commit while runs go on')
     r.set_defaults(func=cmd_reproduce)
 
 def _tune_parser(sub, fmt: dict, models: str):

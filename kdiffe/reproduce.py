@@ -31,6 +31,7 @@ def reproduce(preset: str = 'smoke',            # 'smoke' (synthetic, tiny) or '
               parallel: int = 1,                # missing runs trained at once (`run_plan`)
               deadline: float | None = None,    # wall-clock stop of the missing runs (`run_plan`)
               executor: str = 'local', progress: bool = False,
+              complete_only: bool = False,      # tables and figures from complete runs only (not running or interrupted ones)
               readme: str | None = None) -> list[Path]:     # README whose main-table markers get the generated table
     "Execute the experiment notebooks with papermill; returns the executed notebooks' paths."
     import sys
@@ -44,7 +45,7 @@ def reproduce(preset: str = 'smoke',            # 'smoke' (synthetic, tiny) or '
     os.environ['OMP_NUM_THREADS'] = str(torch.get_num_threads())   # kernels inherit this run's thread count
     params = dict(preset=preset, data_dir=str(Path(data_dir).resolve()) if data_dir else None,
                   results_dir=str(Path(results_dir).resolve()), out_dir=str(out), run_missing=run_missing, executor=executor,
-                  parallel=parallel, deadline=deadline)
+                  parallel=parallel, deadline=deadline, complete_only=complete_only)
     if datasets: params['datasets'] = list(datasets)
     extra = {k: {'readme': str(Path(readme).resolve())} for k in ('main_table', 'claims')} if readme else {}
     done = []

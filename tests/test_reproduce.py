@@ -22,6 +22,18 @@ def test_reproduce_smoke(tmp_path):
     assert '±' in table                                            # two seeds per model
     for nb in (out / 'notebooks').glob('*.ipynb'):                   # executed notebooks are kept with outputs
         assert any(c.get('outputs') for c in nbformat.read(nb, 4).cells if c.cell_type == 'code'), nb
+    # a run in progress is listed by default and left out with --complete-only (figures to commit while runs go on)
+    done = json.loads(next((res / 'synthetic' / 'kdiffe').glob('*.json')).read_text())
+    (res / 'synthetic' / 'kdiffe' / 'inprogress01.json').write_text(json.dumps({**done, 'run_id': 'inprogress01', 'status': 'running'}))
+    listed = {}
+    for flag in ([], ['--complete-only']):
+        p = subprocess.run([sys.executable, '-c', 'from kdiffe.cli import main; main()', 'reproduce', '--preset', 'smoke',
+                            '--notebooks', 'main_table', 'efficiency', '--out-dir', str(out), '--results-dir', str(res),
+                            '--threads', '1', '--no-progress', *flag], capture_output=True, text=True, timeout=600, cwd=ROOT)
+        assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
+        listed[bool(flag)] = ('inprogress01' in (out / 'kdiffe_runs.md').read_text(), len((out / 'efficiency.md').read_text().splitlines()))
+    assert listed[False][0] and not listed[True][0], listed                 # kdiffe_runs names the run
+    assert listed[False][1] == listed[True][1] + 1, listed                  # efficiency: one row per record
 
 def test_parameters_tags_survive_cleaning():
     for nb in (ROOT / 'nbs' / 'experiments').glob('*.ipynb'):
