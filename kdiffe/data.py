@@ -253,9 +253,15 @@ def _check_file(path: Path, registry: dict, trust: bool) -> str:
                               "(pickle can execute code); pass trust_pickle=True if you trust it")
     return blob
 
+class _SparseUnpickler(pickle.Unpickler):
+    "Finds scipy's sparse classes in the public `scipy.sparse`: upstream pickles name modules such as `scipy.sparse.coo`, deprecated and gone in SciPy 2."
+    def find_class(self, module: str, name: str):
+        if module.startswith('scipy.sparse.') and name in sp.__all__: return getattr(sp, name)
+        return super().find_class(module, name)
+
 def _unpickle_sparse(path: Path) -> sp.csr_matrix:
     try:
-        with open(path, 'rb') as f: m = pickle.load(f)
+        with open(path, 'rb') as f: m = _SparseUnpickler(f).load()
     except Exception as e:
         raise DataError(path, f"cannot be unpickled ({type(e).__name__}: {e}); the file is truncated or not a pickle") from None
     if not sp.issparse(m): raise DataError(path, f"expected a scipy sparse matrix, found {type(m).__name__}")
